@@ -1,0 +1,56 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "mlbot",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "mlbot", targets: ["mlbot"]),
+        .executable(name: "mlbot-bench", targets: ["mlbot-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+    ],
+    targets: [
+        // System libraries (module maps + header shims).
+        .systemLibrary(name: "CLinearAlgebra", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+        // Libraries, in import order (see DESIGN.md).
+        .target(name: "NumericKit", dependencies: ["CLinearAlgebra"]),
+        .target(name: "Hashing", dependencies: ["CCrypto"]),
+        .target(name: "Market", dependencies: ["NumericKit"]),
+        .target(name: "Store", dependencies: ["Market", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Exchange", dependencies: ["Market", "Hashing", "CCurl"]),
+        .target(name: "MarketData", dependencies: ["Market", "NumericKit", "Store", "Exchange"]),
+        .target(name: "Config", dependencies: ["Market", "Hashing", .product(name: "Yams", package: "Yams")]),
+
+        // Executables: thin fronts.
+        .executableTarget(name: "mlbot", dependencies: [
+            "Config", "MarketData", "Store", "Market", "Exchange",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "mlbot-bench", dependencies: [
+            "NumericKit", "CLinearAlgebra", "Market", "Store", "MarketData",
+        ]),
+
+        // Test support: a local fake Bybit V5 server.
+        .target(name: "FakeBybit", dependencies: [
+            "Market", "Hashing",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+
+        .testTarget(name: "NumericKitTests", dependencies: ["NumericKit"]),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
+        .testTarget(name: "MarketTests", dependencies: ["Market"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Market"]),
+        .testTarget(name: "ExchangeTests", dependencies: ["Exchange", "FakeBybit", "Market"]),
+        .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "Store", "Market", "NumericKit", "Exchange", "FakeBybit"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

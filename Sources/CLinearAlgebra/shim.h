@@ -1,0 +1,4 @@
+// OpenBLAS CBLAS (the pkg-config include path selects OpenBLAS's cblas.h) and netlib LAPACKE,
+// whose LAPACK calls resolve into OpenBLAS.
+#include <cblas.h>
+#include <lapacke.h>

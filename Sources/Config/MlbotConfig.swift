@@ -1,0 +1,121 @@
+import Foundation
+import Hashing
+import Market
+
+/// `config/mlbot.yaml`: where the database lives and what data the default run uses.
+/// Later sections (broker, risk, portfolio, server) arrive with the parts that use them.
+public struct MlbotConfig: Sendable, Equatable {
+    /// SQLite database path (relative paths are relative to the working directory).
+    public var database: String
+    public var data: DataSettings
+    /// SHA-256 of the file's bytes (or of the built-in defaults).
+    public var contentHash: String
+
+    /// The `data:` section.
+    public struct DataSettings: Sendable, Equatable {
+        public var symbols: [Symbol]
+        public var interval: Interval
+        public var synthetic: Synthetic
+        public var bybit: Bybit
+    }
+
+    /// Defaults for `mlbot data synth`.
+    public struct Synthetic: Sendable, Equatable {
+        public var days: Int
+        public var seed: UInt64
+        /// First bar time, epoch ms.
+        public var start: Int64
+        public var correlation: Double
+    }
+
+    /// Where `mlbot data download` connects.
+    public struct Bybit: Sendable, Equatable {
+        public var baseURL: String
+        public var category: String
+    }
+
+    /// The built-in configuration, identical to the shipped `config/mlbot.yaml`.
+    public static let defaultYAML = """
+        # mlbot configuration. Secrets (exchange keys, control token) never go here: use the
+        # environment or a .env file.
+        database: mlbot.sqlite
+
+        data:
+          symbols: [BTCUSDT, ETHUSDT, SOLUSDT]
+          interval: 1m
+          synthetic:           # mlbot data synth
+            days: 90
+            seed: 42
+            start: 2024-01-01
+            correlation: 0.6   # pairwise correlation of the assets' return shocks
+          bybit:               # mlbot data download
+            base_url: https://api.bybit.com
+            category: linear   # linear | spot | inverse
+
+        """
+
+    public static func builtIn() -> MlbotConfig {
+        // The built-in text is fixed and tested; failing to parse it is a programming error.
+        try! parse(yaml: defaultYAML, file: "<built-in config>")
+    }
+
+    /// Loads a file, or the built-in defaults when `path` is nil and `config/mlbot.yaml` is absent.
+    public static func load(path: String?) throws -> MlbotConfig {
+        let candidate = path ?? "config/mlbot.yaml"
+        guard FileManager.default.fileExists(atPath: candidate) else {
+            if path != nil { throw ConfigError(file: candidate, line: nil, field: "file", expected: "an existing configuration file") }
+            return builtIn()
+        }
+        guard let data = FileManager.default.contents(atPath: candidate), let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: candidate, line: nil, field: "file", expected: "a readable UTF-8 file")
+        }
+        return try parse(yaml: text, file: candidate)
+    }
+
+    /// Parses and validates configuration text.
+    public static func parse(yaml: String, file: String) throws -> MlbotConfig {
+        let root = try YAMLMap(yaml: yaml, file: file)
+        try root.requireOnly(["database", "data"])
+        let database = try root.string("database") ?? "mlbot.sqlite"
+        guard !database.isEmpty else { throw root.error("database", "a file path") }
+
+        let data = try root.map("data") ?? YAMLMap(yaml: "{}", file: file)
+        try data.requireOnly(["symbols", "interval", "synthetic", "bybit"])
+        let symbolNames = try data.strings("symbols") ?? ["BTCUSDT", "ETHUSDT", "SOLUSDT"]
+        guard !symbolNames.isEmpty else { throw data.error("symbols", "at least one symbol") }
+        let symbols = try symbolNames.map { name in
+            do { return try Symbol(name) } catch { throw data.error("symbols", "upper-case symbols like BTCUSDT, got '\(name)'") }
+        }
+        guard Set(symbols).count == symbols.count else { throw data.error("symbols", "each symbol once") }
+        let intervalText = try data.string("interval") ?? "1m"
+        let interval: Interval
+        do { interval = try Interval(intervalText) } catch { throw data.error("interval", "\(error)") }
+
+        let synth = try data.map("synthetic") ?? YAMLMap(yaml: "{}", file: file)
+        try synth.requireOnly(["days", "seed", "start", "correlation"])
+        let days = try synth.int("days", range: 1...3650) ?? 90
+        let seed = try synth.int("seed", range: 0...Int.max) ?? 42
+        let startText = try synth.string("start") ?? "2024-01-01"
+        let start: Int64
+        do { start = try UTCTime.parse(startText) } catch { throw synth.error("start", "an ISO-8601 date like 2024-01-01") }
+        guard interval.isAligned(start) else { throw synth.error("start", "a time aligned to \(interval.name)") }
+        let correlation = try synth.double("correlation", range: -0.49...0.99) ?? 0.6
+
+        let bybit = try data.map("bybit") ?? YAMLMap(yaml: "{}", file: file)
+        try bybit.requireOnly(["base_url", "category"])
+        let baseURL = try bybit.string("base_url") ?? "https://api.bybit.com"
+        guard baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {
+            throw bybit.error("base_url", "an http:// or https:// URL")
+        }
+        let category = try bybit.string("category") ?? "linear"
+        guard ["linear", "spot", "inverse"].contains(category) else { throw bybit.error("category", "linear, spot or inverse") }
+
+        return MlbotConfig(
+            database: database,
+            data: DataSettings(
+                symbols: symbols, interval: interval,
+                synthetic: Synthetic(days: days, seed: UInt64(seed), start: start, correlation: correlation),
+                bybit: Bybit(baseURL: baseURL, category: category)),
+            contentHash: Digest.sha256Hex(yaml))
+    }
+}

@@ -1,0 +1,103 @@
+import Yams
+
+/// A YAML mapping read field by field: every lookup knows its dotted path and source line, unknown
+/// keys are errors (a typo must not silently fall back to a default).
+public struct YAMLMap {
+    let file: String
+    let path: String
+    let node: Node
+    private let pairs: [(key: String, value: Node, line: Int?)]
+
+    /// Parses `text`; an empty document is an empty mapping.
+    public init(yaml text: String, file: String) throws {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let e as YamlError {
+            throw ConfigError(file: file, line: Self.line(of: e), field: "document", expected: "valid YAML (\(e))")
+        }
+        try self.init(node: root ?? Node.mapping(.init([])), file: file, path: "")
+    }
+
+    init(node: Node, file: String, path: String) throws {
+        guard case let .mapping(mapping) = node else {
+            throw ConfigError(file: file, line: node.mark?.line, field: path.isEmpty ? "document" : path, expected: "a mapping of key: value")
+        }
+        var seen = Set<String>()
+        var pairs: [(String, Node, Int?)] = []
+        for (k, v) in mapping {
+            guard let key = k.string else {
+                throw ConfigError(file: file, line: k.mark?.line, field: path.isEmpty ? "document" : path, expected: "string keys")
+            }
+            guard seen.insert(key).inserted else {
+                throw ConfigError(file: file, line: k.mark?.line, field: Self.join(path, key), expected: "each key once")
+            }
+            pairs.append((key, v, k.mark?.line))
+        }
+        self.file = file
+        self.path = path
+        self.node = node
+        self.pairs = pairs
+    }
+
+    static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    static func line(of e: YamlError) -> Int? {
+        switch e {
+        case let .scanner(_, _, mark, _), let .parser(_, _, mark, _), let .composer(_, _, mark, _):
+            return mark.line
+        default: return nil
+        }
+    }
+
+    /// Rejects keys outside `allowed`.
+    public func requireOnly(_ allowed: Set<String>) throws {
+        for p in pairs where !allowed.contains(p.key) {
+            throw ConfigError(file: file, line: p.line, field: Self.join(path, p.key),
+                              expected: "one of the known keys: \(allowed.sorted().joined(separator: ", "))")
+        }
+    }
+
+    public func has(_ key: String) -> Bool { pairs.contains { $0.key == key } }
+
+    func value(_ key: String) -> Node? { pairs.first { $0.key == key }?.value }
+
+    /// An error pointing at `key` (or at this mapping when it is absent).
+    public func error(_ key: String, _ expected: String) -> ConfigError {
+        ConfigError(file: file, line: value(key)?.mark?.line ?? node.mark?.line, field: Self.join(path, key), expected: expected)
+    }
+
+    public func string(_ key: String) throws -> String? {
+        guard let v = value(key) else { return nil }
+        guard case let .scalar(s) = v else { throw error(key, "a string") }
+        return s.string
+    }
+
+    public func int(_ key: String, range: ClosedRange<Int>? = nil) throws -> Int? {
+        guard let v = value(key) else { return nil }
+        guard let i = v.int else { throw error(key, "an integer" + (range.map { " in \($0.lowerBound)...\($0.upperBound)" } ?? "")) }
+        if let range, !range.contains(i) { throw error(key, "an integer in \(range.lowerBound)...\(range.upperBound), got \(i)") }
+        return i
+    }
+
+    public func double(_ key: String, range: ClosedRange<Double>? = nil) throws -> Double? {
+        guard let v = value(key) else { return nil }
+        guard let d = v.float, d.isFinite else { throw error(key, "a number" + (range.map { " in \($0.lowerBound)...\($0.upperBound)" } ?? "")) }
+        if let range, !range.contains(d) { throw error(key, "a number in \(range.lowerBound)...\(range.upperBound), got \(d)") }
+        return d
+    }
+
+    public func strings(_ key: String) throws -> [String]? {
+        guard let v = value(key) else { return nil }
+        guard case let .sequence(seq) = v else { throw error(key, "a list, e.g. [BTCUSDT, ETHUSDT]") }
+        return try seq.map { item in
+            guard case let .scalar(s) = item else { throw error(key, "a list of strings") }
+            return s.string
+        }
+    }
+
+    public func map(_ key: String) throws -> YAMLMap? {
+        guard let v = value(key) else { return nil }
+        return try YAMLMap(node: v, file: file, path: Self.join(path, key))
+    }
+}

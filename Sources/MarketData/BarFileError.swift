@@ -1,0 +1,19 @@
+/// A rejected bar file: which file, where in it, which field, and what was expected.
+public struct BarFileError: Error, CustomStringConvertible, Equatable {
+    public let file: String
+    /// "line 12" for CSV, "result.list[3]" for JSON.
+    public let location: String
+    public let field: String
+    public let expected: String
+
+    public init(file: String, location: String, field: String, expected: String) {
+        self.file = file
+        self.location = location
+        self.field = field
+        self.expected = expected
+    }
+
+    public var description: String {
+        "\(file): \(location): field '\(field)': expected \(expected); nothing was imported"
+    }
+}

@@ -1,0 +1,88 @@
+/// A dense column-major matrix of `Double`, laid out exactly as BLAS and LAPACK expect.
+public struct Matrix: Equatable, Sendable {
+    public let rows: Int
+    public let columns: Int
+    /// Element (r, c) lives at `storage[c * rows + r]`.
+    public var storage: [Double]
+
+    /// A matrix filled with one value.
+    public init(rows: Int, columns: Int, repeating value: Double = 0) {
+        precondition(rows >= 0 && columns >= 0, "matrix dimensions must be non-negative")
+        self.rows = rows
+        self.columns = columns
+        self.storage = [Double](repeating: value, count: rows * columns)
+    }
+
+    /// Wraps column-major storage; throws when the count does not match the shape.
+    public init(rows: Int, columns: Int, columnMajor: [Double]) throws {
+        guard rows >= 0, columns >= 0, columnMajor.count == rows * columns else {
+            throw LinearAlgebraError.shapeMismatch(
+                operation: "Matrix", detail: "\(columnMajor.count) values cannot fill \(rows)×\(columns)")
+        }
+        self.rows = rows
+        self.columns = columns
+        self.storage = columnMajor
+    }
+
+    /// Builds a matrix from row arrays (convenient for literals and tests).
+    public init(rowArrays: [[Double]]) throws {
+        let r = rowArrays.count
+        let c = rowArrays.first?.count ?? 0
+        guard rowArrays.allSatisfy({ $0.count == c }) else {
+            throw LinearAlgebraError.shapeMismatch(operation: "Matrix", detail: "rows have different lengths")
+        }
+        self.init(rows: r, columns: c)
+        for i in 0..<r { for j in 0..<c { storage[j * r + i] = rowArrays[i][j] } }
+    }
+
+    /// The n×n identity.
+    public static func identity(_ n: Int) -> Matrix {
+        var m = Matrix(rows: n, columns: n)
+        for i in 0..<n { m.storage[i * n + i] = 1 }
+        return m
+    }
+
+    /// A column vector (n×1).
+    public static func column(_ values: [Double]) -> Matrix {
+        Matrix(rows: values.count, columns: 1, storageUnchecked: values)
+    }
+
+    init(rows: Int, columns: Int, storageUnchecked: [Double]) {
+        self.rows = rows
+        self.columns = columns
+        self.storage = storageUnchecked
+    }
+
+    public subscript(row: Int, column: Int) -> Double {
+        get { storage[column * rows + row] }
+        set { storage[column * rows + row] = newValue }
+    }
+
+    /// A copy of column `j`.
+    public func column(_ j: Int) -> [Double] {
+        Array(storage[(j * rows)..<((j + 1) * rows)])
+    }
+
+    /// The rows as arrays (for printing and tests).
+    public var rowArrays: [[Double]] {
+        (0..<rows).map { i in (0..<columns).map { j in self[i, j] } }
+    }
+
+    public var isSquare: Bool { rows == columns }
+
+    public func transposed() -> Matrix {
+        var t = Matrix(rows: columns, columns: rows)
+        for j in 0..<columns { for i in 0..<rows { t.storage[i * columns + j] = storage[j * rows + i] } }
+        return t
+    }
+
+    /// Largest absolute element-wise difference; shapes must agree.
+    public func maxAbsDifference(_ other: Matrix) -> Double {
+        precondition(rows == other.rows && columns == other.columns, "shape mismatch")
+        var m = 0.0
+        for k in storage.indices { m = Swift.max(m, abs(storage[k] - other.storage[k])) }
+        return m
+    }
+
+    var allFinite: Bool { storage.allSatisfy { $0.isFinite } }
+}

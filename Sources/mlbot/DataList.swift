@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import Market
+import Store
+
+/// `mlbot data list`: what the store holds.
+struct DataList: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List stored bars per symbol and interval: first, last, count, missing bars and gaps.",
+        discussion: """
+            Example:
+              mlbot data list --json
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Print JSON (stable keys: symbol, interval, first, last, first_ms, last_ms, bars, missing_bars, gaps).") var json = false
+
+    /// The stable `--json` row.
+    struct Row: Encodable {
+        let symbol: String, interval: String, first: String, last: String
+        let first_ms: Int64, last_ms: Int64, bars: Int, missing_bars: Int, gaps: Int
+    }
+
+    func run() throws {
+        let cfg = try global.loadConfig()
+        let store = try global.openStore(cfg)
+        let rows = try store.bars.coverage().map {
+            Row(symbol: $0.symbol, interval: $0.interval, first: UTCTime.iso($0.first), last: UTCTime.iso($0.last),
+                first_ms: $0.first, last_ms: $0.last, bars: $0.bars, missing_bars: $0.missingBars, gaps: $0.gaps)
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+            return
+        }
+        if rows.isEmpty { print("no bars in \(store.path); try: mlbot data synth"); return }
+        let header = ["symbol", "interval", "first", "last", "bars", "missing", "gaps"]
+        let table = rows.map { [$0.symbol, $0.interval, $0.first, $0.last, String($0.bars), String($0.missing_bars), String($0.gaps)] }
+        let widths = header.indices.map { c in max(header[c].count, table.map { $0[c].count }.max() ?? 0) }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { c, s in c >= 4 ? String(repeating: " ", count: widths[c] - s.count) + s : s.padding(toLength: widths[c], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ")
+        }
+        print(line(header))
+        for r in table { print(line(r)) }
+    }
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+import Config
+import Store
+
+/// Options every command that touches the database shares.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "Configuration file (default: config/mlbot.yaml if present, else built-in defaults).")
+    var config: String?
+
+    @Option(name: .long, help: "SQLite database path (overrides the config's 'database').")
+    var db: String?
+
+    func loadConfig() throws -> MlbotConfig {
+        try MlbotConfig.load(path: config)
+    }
+
+    func openStore(_ config: MlbotConfig) throws -> DataStore {
+        try DataStore(path: db ?? config.database)
+    }
+}

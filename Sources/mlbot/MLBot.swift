@@ -1,0 +1,20 @@
+import ArgumentParser
+
+/// The `mlbot` command line: research, service and control in one binary.
+@main
+struct MLBot: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mlbot",
+        abstract: "ML-driven strategy discovery and risk-managed portfolio trading.",
+        discussion: """
+            Market data lives in a SQLite database (path from config/mlbot.yaml, or --db).
+
+            Examples:
+              mlbot data synth --symbols BTCUSDT,ETHUSDT,SOLUSDT --interval 1m --days 90 --seed 42
+              mlbot data import candles.csv --symbol BTCUSDT --interval 1m
+              mlbot data download --symbol BTCUSDT --interval 1 --since 2024-01-01
+              mlbot data list --json
+            """,
+        subcommands: [DataCommand.self]
+    )
+}
