@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // System libraries (module maps + header shims).
@@ -38,19 +40,22 @@ let package = Package(
             "NumericKit", "CLinearAlgebra", "Market", "Store", "MarketData",
         ]),
 
-        // Test support: a local fake Bybit V5 server.
+        // Test support: shared fixtures and a local fake Bybit V5 server.
+        .target(name: "TestSupport"),
         .target(name: "FakeBybit", dependencies: [
             "Market", "Hashing",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
 
-        .testTarget(name: "NumericKitTests", dependencies: ["NumericKit"]),
-        .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
-        .testTarget(name: "MarketTests", dependencies: ["Market"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Market"]),
-        .testTarget(name: "ExchangeTests", dependencies: ["Exchange", "FakeBybit", "Market"]),
-        .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "Store", "Market", "NumericKit", "Exchange", "FakeBybit"]),
-        .testTarget(name: "ConfigTests", dependencies: ["Config"]),
+        .testTarget(name: "NumericKitTests", dependencies: ["NumericKit", "TestSupport"]),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing", "TestSupport"]),
+        .testTarget(name: "MarketTests", dependencies: ["Market", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Market", "TestSupport"]),
+        .testTarget(name: "ExchangeTests", dependencies: ["Exchange", "FakeBybit", "Market", "TestSupport"]),
+        .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "Store", "Market", "NumericKit", "Exchange", "FakeBybit", "TestSupport"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

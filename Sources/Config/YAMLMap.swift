@@ -13,6 +13,9 @@ public struct YAMLMap {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
+        } catch let YamlError.duplicatedKeysInMapping(duplicates, _) {
+            let key = duplicates.sorted().first ?? ""
+            throw ConfigError(file: file, line: Self.secondOccurrence(of: key, in: text), field: key, expected: "each key once")
         } catch let e as YamlError {
             throw ConfigError(file: file, line: Self.line(of: e), field: "document", expected: "valid YAML (\(e))")
         }
@@ -41,6 +44,18 @@ public struct YAMLMap {
     }
 
     static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    /// Yams reports duplicate keys without the duplicate's position; find the line that repeats it.
+    static func secondOccurrence(of key: String, in text: String) -> Int? {
+        var seen = false
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let t = line.drop { $0 == " " || $0 == "\t" }
+            guard t.hasPrefix(key + ":") || t.hasPrefix("\"\(key)\":") else { continue }
+            if seen { return i + 1 }
+            seen = true
+        }
+        return nil
+    }
 
     static func line(of e: YamlError) -> Int? {
         switch e {

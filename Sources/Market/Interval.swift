@@ -12,7 +12,9 @@ public struct Interval: Hashable, Comparable, Sendable, CustomStringConvertible,
     /// Accepts a canonical name (`1m`, `4h`, `1d`) or a Bybit code (`1`, `240`, `D`).
     public init(_ text: String) throws {
         let t = text.trimmingWhitespace()
-        guard let row = Self.table.first(where: { $0.name == t.lowercased() || $0.bybit == t.uppercased() }) else {
+        // "M" is a month (Bybit's code and the common "1M"); never read it as minutes.
+        guard !t.hasSuffix("M"),
+              let row = Self.table.first(where: { $0.name == t.lowercased() || $0.bybit == t.uppercased() }) else {
             throw MarketError.invalidInterval(text)
         }
         milliseconds = row.minutes * 60_000

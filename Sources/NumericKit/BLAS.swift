@@ -10,7 +10,7 @@ public enum Transpose: Sendable {
 public enum BLAS {
     /// C ← alpha·op(A)·op(B) + beta·C (dgemm).
     public static func gemm(
-        _ a: Matrix, _ transA: Transpose = .none, _ b: Matrix, _ transB: Transpose = .none,
+        _ a: Matrix, _ b: Matrix, transA: Transpose = .none, transB: Transpose = .none,
         alpha: Double = 1, beta: Double = 0, into c: inout Matrix
     ) throws {
         let (m, k) = transA == .none ? (a.rows, a.columns) : (a.columns, a.rows)
@@ -27,16 +27,16 @@ public enum BLAS {
     }
 
     /// op(A)·op(B) as a new matrix.
-    public static func multiply(_ a: Matrix, _ transA: Transpose = .none, _ b: Matrix, _ transB: Transpose = .none) throws -> Matrix {
+    public static func multiply(_ a: Matrix, _ b: Matrix, transA: Transpose = .none, transB: Transpose = .none) throws -> Matrix {
         let m = transA == .none ? a.rows : a.columns
         let n = transB == .none ? b.columns : b.rows
         var c = Matrix(rows: m, columns: n)
-        try gemm(a, transA, b, transB, into: &c)
+        try gemm(a, b, transA: transA, transB: transB, into: &c)
         return c
     }
 
     /// y ← alpha·op(A)·x + beta·y (dgemv).
-    public static func gemv(_ a: Matrix, _ trans: Transpose = .none, _ x: [Double], alpha: Double = 1, beta: Double = 0, into y: inout [Double]) throws {
+    public static func gemv(_ a: Matrix, _ x: [Double], trans: Transpose = .none, alpha: Double = 1, beta: Double = 0, into y: inout [Double]) throws {
         let (m, n) = trans == .none ? (a.rows, a.columns) : (a.columns, a.rows)
         guard x.count == n, y.count == m else {
             throw LinearAlgebraError.shapeMismatch(
@@ -49,14 +49,14 @@ public enum BLAS {
     }
 
     /// op(A)·x as a new vector.
-    public static func multiply(_ a: Matrix, _ trans: Transpose = .none, _ x: [Double]) throws -> [Double] {
+    public static func multiply(_ a: Matrix, _ x: [Double], trans: Transpose = .none) throws -> [Double] {
         var y = [Double](repeating: 0, count: trans == .none ? a.rows : a.columns)
-        try gemv(a, trans, x, into: &y)
+        try gemv(a, x, trans: trans, into: &y)
         return y
     }
 
     /// The Gram matrix: AᵀA for `.transpose`, AAᵀ for `.none` (dsyrk), with both triangles filled.
-    public static func syrk(_ a: Matrix, _ trans: Transpose = .transpose, alpha: Double = 1) -> Matrix {
+    public static func syrk(_ a: Matrix, trans: Transpose = .transpose, alpha: Double = 1) -> Matrix {
         let (n, k) = trans == .none ? (a.rows, a.columns) : (a.columns, a.rows)
         var c = Matrix(rows: n, columns: n)
         if n == 0 { return c }

@@ -70,6 +70,15 @@ public enum LAPACK {
             LAPACK_COL_MAJOR, CChar(UInt8(ascii: "N")), Int32(a.rows), Int32(a.columns), Int32(b.columns),
             &a.storage, max(1, Int32(a.rows)), &x.storage, max(1, Int32(b.rows)))
         try checkInfo(info, "gels") { .rankDeficient(operation: "gels", column: $0) }
+        // dgels only reports an exactly zero diagonal of R; treat numerically zero as rank deficient
+        // too (collinear columns otherwise give huge, meaningless coefficients).
+        let n = a.columns
+        var largest = 0.0
+        for i in 0..<n { largest = max(largest, abs(a[i, i])) }
+        let tolerance = Double(max(a.rows, n)) * Double.ulpOfOne * largest
+        for i in 0..<n where abs(a[i, i]) <= tolerance {
+            throw LinearAlgebraError.rankDeficient(operation: "gels", column: i + 1)
+        }
         // The first `columns` rows of the overwritten B hold the solution.
         var solution = Matrix(rows: a.columns, columns: b.columns)
         for j in 0..<b.columns { for i in 0..<a.columns { solution[i, j] = x[i, j] } }
