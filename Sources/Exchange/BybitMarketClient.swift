@@ -91,6 +91,7 @@ public final class BybitMarketClient {
                 case 10006:
                     lastReason = "retCode 10006 \(envelope.retMsg)"
                     pause(attempt: attempt, reason: lastReason, wait: resetWait(rate, serverTime: envelope.time, attempt: attempt))
+                    lastRateLimit = nil  // that wait already ran to the reset
                 case 10000, 10016:
                     lastReason = "retCode \(envelope.retCode) \(envelope.retMsg)"
                     pause(attempt: attempt, reason: lastReason, wait: retry.backoff(attempt: attempt))

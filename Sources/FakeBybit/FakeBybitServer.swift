@@ -110,6 +110,16 @@ public final class FakeBybitServer: Sendable {
         if q["start"] != nil && start == nil { return await paramError("start invalid") }
         if q["end"] != nil && end == nil { return await paramError("end invalid") }
 
+        var limitHeaders: HTTPFields = [:]
+        if let gate = await state.admitToEndpoint(now: now) {
+            limitHeaders[HTTPField.Name("X-Bapi-Limit")!] = String(gate.limit)
+            limitHeaders[HTTPField.Name("X-Bapi-Limit-Status")!] = String(gate.remaining)
+            limitHeaders[HTTPField.Name("X-Bapi-Limit-Reset-Timestamp")!] = String(gate.reset)
+            if !gate.admitted {
+                await state.record("/v5/market/kline", q, "10006")
+                return envelope(retCode: 10006, retMsg: "Too many visits!", time: now, headers: limitHeaders)
+            }
+        }
         let fault = await state.nextKlineFault()
         switch fault {
         case .rateLimited(let after)?:
@@ -139,7 +149,7 @@ public final class FakeBybitServer: Sendable {
             "[\"\(b.openTime)\",\"\(num(b.open))\",\"\(num(b.high))\",\"\(num(b.low))\",\"\(num(b.close))\",\"\(num(b.volume))\",\"\(num(b.volume * b.close))\"]"
         }
         let result = "{\"symbol\":\"\(symbol)\",\"category\":\"\(category)\",\"list\":[\(rows.joined(separator: ","))]}"
-        var response = envelope(result: result, time: now)
+        var response = envelope(result: result, time: now, headers: limitHeaders)
         if fault == .dropConnection {
             await state.record("/v5/market/kline", q, "dropped")
             let bytes = Array(envelopeText(retCode: 0, retMsg: "OK", result: result, time: now).utf8)

@@ -36,6 +36,9 @@ public actor FakeBybitState {
     /// Per-IP limit of the documented 600 requests per 5 s window (HTTP 403 when exceeded).
     public var ipLimit: (requests: Int, windowMs: Int64) = (600, 5000)
     private var ipWindow: [Int64] = []
+    /// A per-endpoint rolling-window limit with `X-Bapi-Limit*` headers (off unless set).
+    private var endpointLimit: (requests: Int, windowMs: Int64)?
+    private var endpointWindow: [Int64] = []
 
     /// A fixed server clock (epoch ms); nil follows the real clock.
     private var fixedNow: Int64?
@@ -64,6 +67,20 @@ public actor FakeBybitState {
     public func addAccount(apiKey: String, secret: String) { accounts[apiKey] = secret }
     public func setAuthErrorsAs401(_ on: Bool) { authErrorsAs401 = on }
     public func setIPLimit(requests: Int, windowMs: Int64) { ipLimit = (requests, windowMs) }
+
+    public func setEndpointLimit(requests: Int, windowMs: Int64) { endpointLimit = (requests, windowMs) }
+
+    /// Applies the endpoint limit: nil when off, else (admitted, limit, remaining, reset timestamp).
+    /// As documented, the reset timestamp is ≈ now unless the limit was exceeded.
+    func admitToEndpoint(now: Int64) -> (admitted: Bool, limit: Int, remaining: Int, reset: Int64)? {
+        guard let l = endpointLimit else { return nil }
+        endpointWindow.removeAll { $0 <= now - l.windowMs }
+        if endpointWindow.count >= l.requests {
+            return (false, l.requests, 0, endpointWindow[0] + l.windowMs)
+        }
+        endpointWindow.append(now)
+        return (true, l.requests, l.requests - endpointWindow.count, now)
+    }
 
     func secret(for key: String) -> String? { accounts[key] }
 

@@ -71,6 +71,9 @@ enum CSVBars {
                     }
                     i += 1
                 }
+                if count == 1, (pos..<lineEnd).contains(where: { buf[$0] == UInt8(ascii: ";") || buf[$0] == 9 }) {
+                    throw fail("line \(line)", "-", "comma-separated fields (this line uses ';' or tabs)")
+                }
                 if !sawFirst {
                     sawFirst = true
                     if UTCTime.parse(buf[trimmed(buf, fieldStart[0], fieldEnd[0])]) == nil {
@@ -80,9 +83,7 @@ enum CSVBars {
                 }
                 let needed = columns.index.max()! + 1
                 guard count >= needed else {
-                    let hint = count == 1 && (0..<(lineEnd - pos)).contains(where: { buf[pos + $0] == UInt8(ascii: ";") || buf[pos + $0] == 9 })
-                        ? " (the file must be comma-separated)" : ""
-                    throw fail("line \(line)", "-", "at least \(needed) comma-separated fields, got \(count)\(hint)")
+                    throw fail("line \(line)", "-", "at least \(needed) comma-separated fields, got \(count)")
                 }
                 let ti = columns.index[0]
                 guard let t = UTCTime.parse(buf[trimmed(buf, fieldStart[ti], fieldEnd[ti])]) else {

@@ -69,7 +69,7 @@ public struct KlineDownloader {
         let end = min(lastClosed, request.until.map { iv.barStart(containing: $0) } ?? lastClosed)
         var first = iv.barStart(containing: request.since)
         if first < request.since { first += step }
-        var start = try store.bars.firstMissing(symbol: request.symbol, interval: iv, from: first)
+        var start = try store.bars.resumePoint(symbol: request.symbol, interval: iv, from: first)
         report.resumedFrom = start
         report.through = start - step
         guard start <= end else { report.upToDate = true; return report }

@@ -12,6 +12,10 @@ public struct ParsedBars: Sendable {
     public struct Gap: Sendable, Equatable {
         public let after: Int64
         public let missing: Int
+        public init(after: Int64, missing: Int) {
+            self.after = after
+            self.missing = missing
+        }
     }
 
     public var missingBars: Int { gaps.reduce(0) { $0 + $1.missing } }

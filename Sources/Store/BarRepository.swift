@@ -157,21 +157,17 @@ public struct BarRepository: Sendable {
 }
 
 extension BarRepository {
-    /// The first bar time ≥ `from` that is not stored, walking the contiguous stored run that
-    /// starts at `from` (so an interrupted download resumes exactly where its prefix ends).
-    public func firstMissing(symbol: Symbol, interval: Interval, from: Int64) throws -> Int64 {
+    /// Where a download starting at `from` should continue: after the newest stored bar when the
+    /// store already holds the bar at `from` (an earlier run's prefix), else at `from`. Gaps the
+    /// exchange itself has inside the stored range are not re-requested.
+    public func resumePoint(symbol: Symbol, interval: Interval, from: Int64) throws -> Int64 {
         try pool.read { db in
             let hasFirst = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM bars WHERE symbol = ? AND interval = ? AND open_time = ?)",
                                              arguments: [symbol.name, interval.name, from]) ?? false
             guard hasFirst else { return from }
-            let step = interval.milliseconds
-            let end = try Int64.fetchOne(db, sql: """
-                SELECT MIN(b.open_time) FROM bars b
-                WHERE b.symbol = ? AND b.interval = ? AND b.open_time >= ?
-                  AND NOT EXISTS (SELECT 1 FROM bars c WHERE c.symbol = b.symbol AND c.interval = b.interval
-                                  AND c.open_time = b.open_time + ?)
-                """, arguments: [symbol.name, interval.name, from, step])
-            return (end ?? from - step) + step
+            let last = try Int64.fetchOne(db, sql: "SELECT MAX(open_time) FROM bars WHERE symbol = ? AND interval = ?",
+                                          arguments: [symbol.name, interval.name]) ?? from
+            return last + interval.milliseconds
         }
     }
 }

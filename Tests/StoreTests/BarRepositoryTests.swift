@@ -64,13 +64,15 @@ import Testing
         #expect(try s.bars.lastOpenTime(symbol: btc, interval: .oneMinute) == 9 * step)
     }
 
-    @Test func firstMissingWalksTheContiguousRun() throws {
+    @Test func resumePointFollowsTheNewestStoredBar() throws {
         let s = try store()
-        #expect(try s.bars.firstMissing(symbol: btc, interval: .oneMinute, from: 0) == 0)
+        #expect(try s.bars.resumePoint(symbol: btc, interval: .oneMinute, from: 0) == 0)
         try s.bars.write(bars((0..<10).map { $0 * step } + [20 * step]), symbol: btc, interval: .oneMinute)
-        #expect(try s.bars.firstMissing(symbol: btc, interval: .oneMinute, from: 0) == 10 * step)
-        #expect(try s.bars.firstMissing(symbol: btc, interval: .oneMinute, from: 5 * step) == 10 * step)
-        #expect(try s.bars.firstMissing(symbol: btc, interval: .oneMinute, from: 12 * step) == 12 * step)
-        #expect(try s.bars.firstMissing(symbol: btc, interval: .oneMinute, from: 20 * step) == 21 * step)
+        // The store holds the start: continue after the newest bar, across the hole at 10…19.
+        #expect(try s.bars.resumePoint(symbol: btc, interval: .oneMinute, from: 0) == 21 * step)
+        #expect(try s.bars.resumePoint(symbol: btc, interval: .oneMinute, from: 5 * step) == 21 * step)
+        // A start the store does not hold is fetched from the start.
+        #expect(try s.bars.resumePoint(symbol: btc, interval: .oneMinute, from: 12 * step) == 12 * step)
+        #expect(try s.bars.resumePoint(symbol: btc, interval: .oneMinute, from: -step) == -step)
     }
 }
