@@ -21,12 +21,13 @@ let package = Package(
         .systemLibrary(name: "CLinearAlgebra", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Libraries, in import order (see DESIGN.md).
         .target(name: "NumericKit", dependencies: ["CLinearAlgebra"]),
         .target(name: "Hashing", dependencies: ["CCrypto"]),
         .target(name: "Market", dependencies: ["NumericKit"]),
-        .target(name: "Store", dependencies: ["Market", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Store", dependencies: ["Market", "CSQLite", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Exchange", dependencies: ["Market", "Hashing", "CCurl"]),
         .target(name: "MarketData", dependencies: ["Market", "NumericKit", "Store", "Exchange"]),
         .target(name: "Config", dependencies: ["Market", "Hashing", .product(name: "Yams", package: "Yams")]),

@@ -59,48 +59,66 @@ public struct BarRepository: Sendable {
 
     static func write(_ db: Database, _ bars: [Bar], symbol: Symbol, interval: Interval, policy: ConflictPolicy) throws -> BarWriteReport {
         var report = BarWriteReport()
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO bars (symbol, interval, open_time, open, high, low, close, volume)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (symbol, interval, open_time) DO NOTHING
+        guard !bars.isEmpty else { return report }
+        let id = try seriesID(db, symbol: symbol, interval: interval, create: true)!
+        let insert = try BulkStatement(db, """
+            INSERT INTO bars (series_id, open_time, open, high, low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (series_id, open_time) DO NOTHING
             """)
-        let existing = try db.cachedStatement(sql: """
-            SELECT open, high, low, close, volume FROM bars WHERE symbol = ? AND interval = ? AND open_time = ?
-            """)
-        let update = try db.cachedStatement(sql: """
-            UPDATE bars SET open = ?, high = ?, low = ?, close = ?, volume = ?
-            WHERE symbol = ? AND interval = ? AND open_time = ?
-            """)
-        let s = symbol.name, iv = interval.name
+        let existing = try BulkStatement(db, "SELECT open, high, low, close, volume FROM bars WHERE series_id = ? AND open_time = ?")
+        let update = try BulkStatement(db, "UPDATE bars SET open = ?, high = ?, low = ?, close = ?, volume = ? WHERE series_id = ? AND open_time = ?")
+        insert.bind(1, id)
+        existing.bind(1, id)
+        update.bind(6, id)
         for b in bars {
-            try insert.execute(arguments: [s, iv, b.openTime, b.open, b.high, b.low, b.close, b.volume])
-            if db.changesCount == 1 { report.inserted += 1; continue }
-            guard let row = try Row.fetchOne(existing, arguments: [s, iv, b.openTime]) else { continue }
-            let same = row[0] as Double == b.open && row[1] as Double == b.high && row[2] as Double == b.low
-                && row[3] as Double == b.close && row[4] as Double == b.volume
+            insert.bind(2, b.openTime)
+            insert.bind(3, b.open); insert.bind(4, b.high); insert.bind(5, b.low); insert.bind(6, b.close); insert.bind(7, b.volume)
+            try insert.run()
+            if insert.changes == 1 { report.inserted += 1; continue }
+            existing.bind(2, b.openTime)
+            guard try existing.step() else { existing.reset(); continue }
+            let same = existing.double(0) == b.open && existing.double(1) == b.high && existing.double(2) == b.low
+                && existing.double(3) == b.close && existing.double(4) == b.volume
+            existing.reset()
             if same { report.unchanged += 1; continue }
             report.conflicting += 1
             if policy == .replace {
-                try update.execute(arguments: [b.open, b.high, b.low, b.close, b.volume, s, iv, b.openTime])
+                update.bind(1, b.open); update.bind(2, b.high); update.bind(3, b.low); update.bind(4, b.close); update.bind(5, b.volume)
+                update.bind(7, b.openTime)
+                try update.run()
                 report.replaced += 1
             }
         }
         return report
     }
 
+    /// The id of (symbol, interval) in `series`, created on first write.
+    static func seriesID(_ db: Database, symbol: Symbol, interval: Interval, create: Bool) throws -> Int64? {
+        if create {
+            try db.execute(sql: "INSERT INTO series (symbol, interval) VALUES (?, ?) ON CONFLICT (symbol, interval) DO NOTHING",
+                           arguments: [symbol.name, interval.name])
+        }
+        return try Int64.fetchOne(db, sql: "SELECT id FROM series WHERE symbol = ? AND interval = ?", arguments: [symbol.name, interval.name])
+    }
+
     /// Bars in [from, to] (inclusive, epoch ms), oldest first.
     public func series(symbol: Symbol, interval: Interval, from: Int64? = nil, to: Int64? = nil) throws -> BarSeries {
         try pool.read { db in
-            let n = try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM bars WHERE symbol = ? AND interval = ? AND open_time BETWEEN ? AND ?
-                """, arguments: [symbol.name, interval.name, from ?? Int64.min, to ?? Int64.max]) ?? 0
+            guard let id = try Self.seriesID(db, symbol: symbol, interval: interval, create: false) else {
+                return BarSeries(symbol: symbol, interval: interval)
+            }
+            let lo = from ?? Int64.min, hi = to ?? Int64.max
+            let n = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM bars WHERE series_id = ? AND open_time BETWEEN ? AND ?",
+                                     arguments: [id, lo, hi]) ?? 0
             var series = BarSeries(symbol: symbol, interval: interval, capacity: n)
-            let rows = try Row.fetchCursor(db, sql: """
+            let rows = try BulkStatement(db, """
                 SELECT open_time, open, high, low, close, volume FROM bars
-                WHERE symbol = ? AND interval = ? AND open_time BETWEEN ? AND ? ORDER BY open_time
-                """, arguments: [symbol.name, interval.name, from ?? Int64.min, to ?? Int64.max])
-            while let r = try rows.next() {
-                series.append(Bar(openTime: r[0], open: r[1], high: r[2], low: r[3], close: r[4], volume: r[5]))
+                WHERE series_id = ? AND open_time BETWEEN ? AND ? ORDER BY open_time
+                """)
+            rows.bind(1, id); rows.bind(2, lo); rows.bind(3, hi)
+            while try rows.step() {
+                series.append(Bar(openTime: rows.int64(0), open: rows.double(1), high: rows.double(2), low: rows.double(3),
+                                  close: rows.double(4), volume: rows.double(5)))
             }
             return series
         }
@@ -109,7 +127,7 @@ public struct BarRepository: Sendable {
     /// Open time of the newest stored bar, if any.
     public func lastOpenTime(symbol: Symbol, interval: Interval) throws -> Int64? {
         try pool.read { db in
-            try Int64.fetchOne(db, sql: "SELECT MAX(open_time) FROM bars WHERE symbol = ? AND interval = ?",
+            try Int64.fetchOne(db, sql: "SELECT MAX(open_time) FROM bars JOIN series ON series.id = series_id WHERE symbol = ? AND interval = ?",
                                arguments: [symbol.name, interval.name])
         }
     }
@@ -117,7 +135,7 @@ public struct BarRepository: Sendable {
     /// Number of stored bars for one (symbol, interval).
     public func count(symbol: Symbol, interval: Interval) throws -> Int {
         try pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM bars WHERE symbol = ? AND interval = ?",
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM bars JOIN series ON series.id = series_id WHERE symbol = ? AND interval = ?",
                              arguments: [symbol.name, interval.name]) ?? 0
         }
     }
@@ -131,20 +149,21 @@ public struct BarRepository: Sendable {
     public func coverage() throws -> [BarCoverage] {
         try pool.read { db in
             let keys = try Row.fetchAll(db, sql: """
-                SELECT symbol, interval, MIN(open_time), MAX(open_time), COUNT(*) FROM bars GROUP BY symbol, interval
+                SELECT symbol, interval, MIN(open_time), MAX(open_time), COUNT(*), series.id
+                FROM bars JOIN series ON series.id = series_id GROUP BY series.id
                 """)
             var out: [BarCoverage] = []
             for k in keys {
                 let symbol: String = k[0], intervalName: String = k[1]
-                let first: Int64 = k[2], last: Int64 = k[3], n: Int = k[4]
+                let first: Int64 = k[2], last: Int64 = k[3], n: Int = k[4], id: Int64 = k[5]
                 guard let interval = try? Interval(intervalName) else { continue }
                 let step = interval.milliseconds
                 let gaps = try Int.fetchOne(db, sql: """
                     SELECT COUNT(*) FROM (
                         SELECT open_time - LAG(open_time) OVER (ORDER BY open_time) AS d
-                        FROM bars WHERE symbol = ? AND interval = ?
+                        FROM bars WHERE series_id = ?
                     ) WHERE d > ?
-                    """, arguments: [symbol, intervalName, step]) ?? 0
+                    """, arguments: [id, step]) ?? 0
                 let expected = Int((last - first) / step) + 1
                 out.append(BarCoverage(symbol: symbol, interval: intervalName, first: first, last: last,
                                        bars: n, missingBars: expected - n, gaps: gaps))
@@ -162,11 +181,11 @@ extension BarRepository {
     /// exchange itself has inside the stored range are not re-requested.
     public func resumePoint(symbol: Symbol, interval: Interval, from: Int64) throws -> Int64 {
         try pool.read { db in
-            let hasFirst = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM bars WHERE symbol = ? AND interval = ? AND open_time = ?)",
-                                             arguments: [symbol.name, interval.name, from]) ?? false
+            guard let id = try Self.seriesID(db, symbol: symbol, interval: interval, create: false) else { return from }
+            let hasFirst = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM bars WHERE series_id = ? AND open_time = ?)",
+                                             arguments: [id, from]) ?? false
             guard hasFirst else { return from }
-            let last = try Int64.fetchOne(db, sql: "SELECT MAX(open_time) FROM bars WHERE symbol = ? AND interval = ?",
-                                          arguments: [symbol.name, interval.name]) ?? from
+            let last = try Int64.fetchOne(db, sql: "SELECT MAX(open_time) FROM bars WHERE series_id = ?", arguments: [id]) ?? from
             return last + interval.milliseconds
         }
     }

@@ -5,19 +5,25 @@ enum Schema {
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1-bars") { db in
-            // WITHOUT ROWID: the primary key is the only access path and bars are never updated in bulk.
+            // One row per (symbol, interval); bars refer to it by a small integer, which keeps the
+            // bars' primary-key B-tree compact.
             try db.execute(sql: """
+                CREATE TABLE series (
+                    id       INTEGER PRIMARY KEY,
+                    symbol   TEXT NOT NULL,
+                    interval TEXT NOT NULL,
+                    UNIQUE (symbol, interval)
+                );
                 CREATE TABLE bars (
-                    symbol    TEXT    NOT NULL,
-                    interval  TEXT    NOT NULL,
+                    series_id INTEGER NOT NULL REFERENCES series(id) ON DELETE CASCADE,
                     open_time INTEGER NOT NULL,
                     open      REAL    NOT NULL CHECK (open > 0),
                     high      REAL    NOT NULL CHECK (high > 0),
                     low       REAL    NOT NULL CHECK (low > 0),
                     close     REAL    NOT NULL CHECK (close > 0),
                     volume    REAL    NOT NULL CHECK (volume >= 0),
-                    PRIMARY KEY (symbol, interval, open_time)
-                ) WITHOUT ROWID
+                    PRIMARY KEY (series_id, open_time)
+                ) WITHOUT ROWID;
                 """)
         }
         return m
