@@ -53,10 +53,12 @@ let package = Package(
         .testTarget(name: "NumericKitTests", dependencies: ["NumericKit", "TestSupport"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing", "TestSupport"]),
         .testTarget(name: "MarketTests", dependencies: ["Market", "TestSupport"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Market", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Market", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ExchangeTests", dependencies: ["Exchange", "FakeBybit", "Market", "TestSupport"]),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "Store", "Market", "NumericKit", "Exchange", "FakeBybit", "TestSupport"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "TestSupport"]),
+        // Runs the built `mlbot` binary as a user would (the dependency makes `swift test` build it).
+        .testTarget(name: "CLITests", dependencies: ["mlbot", "TestSupport", "FakeBybit", "Market"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -26,6 +26,7 @@ struct DataDownload: ParsableCommand {
     @Option(help: "Last bar (default: the newest closed bar).") var until: String?
     @Option(help: "linear, spot or inverse (default from config).") var category: String?
     @Option(name: .customLong("base-url"), help: "Bybit REST base URL (default from config).") var baseURL: String?
+    @Option(help: "Attempts per request before giving up (transient failures and rate limits are retried).") var attempts: Int = 8
 
     func run() throws {
         let cfg = try global.loadConfig()
@@ -35,9 +36,10 @@ struct DataDownload: ParsableCommand {
         guard ["linear", "spot", "inverse"].contains(request.category) else {
             throw ValidationError("--category must be linear, spot or inverse")
         }
+        guard attempts >= 1 else { throw ValidationError("--attempts must be at least 1") }
         let store = try global.openStore(cfg)
         let bar = ProgressBar(label: "\(request.symbol.name) \(request.interval.name)")
-        let client = BybitMarketClient(baseURL: baseURL ?? cfg.data.bybit.baseURL) { event in
+        let client = BybitMarketClient(baseURL: baseURL ?? cfg.data.bybit.baseURL, retry: RetryPolicy(maxAttempts: attempts)) { event in
             switch event {
             case let .retrying(attempt, reason, wait):
                 bar.note("\(reason); retry \(attempt) in \(String(format: "%.1f", wait)) s")

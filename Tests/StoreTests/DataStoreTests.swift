@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Market
 import Store
 import TestSupport
@@ -24,7 +25,9 @@ import Testing
         let sym = try Symbol("BTCUSDT")
         try store.bars.write([Bar(openTime: 0, open: 1, high: 1, low: 1, close: 1, volume: 0)], symbol: sym, interval: .oneMinute)
         // Simulate a newer mlbot having migrated this file.
-        try SQLiteShell.execute(store.path, "INSERT INTO grdb_migrations (identifier) VALUES ('v9-future')")
+        try DatabaseQueue(path: store.path).write { db in
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9-future')")
+        }
         let before = try Data(contentsOf: URL(fileURLWithPath: store.path))
         do {
             _ = try DataStore(path: store.path)
@@ -41,17 +44,5 @@ import Testing
         let path = try Fixtures.write(String(repeating: "not sqlite ", count: 200), named: "junk.sqlite", in: dir)
         #expect(throws: StoreError.self) { try DataStore(path: path) }
         #expect(throws: StoreError.self) { try DataStore(path: dir.appendingPathComponent("missing/dir/x.sqlite").path) }
-    }
-}
-
-/// Raw SQL against a database file through the sqlite3 library, bypassing mlbot's own code.
-enum SQLiteShell {
-    static func execute(_ path: String, _ sql: String) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()", path, sql]
-        try p.run()
-        p.waitUntilExit()
-        if p.terminationStatus != 0 { throw CocoaError(.fileWriteUnknown) }
     }
 }
