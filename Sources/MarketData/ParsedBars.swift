@@ -19,6 +19,20 @@ public struct ParsedBars: Sendable {
     }
 
     public var missingBars: Int { gaps.reduce(0) { $0 + $1.missing } }
+
+    /// The greatest common divisor of the steps between rows (ms): larger than the interval when
+    /// the file holds coarser bars than the interval it was imported as.
+    public var rowSpacing: Int64? {
+        guard bars.count > 1 else { return nil }
+        var g: Int64 = 0
+        for i in 1..<bars.count {
+            var a = bars[i].openTime - bars[i - 1].openTime, b = g
+            while b != 0 { (a, b) = (b, a % b) }
+            g = a
+            if g <= 0 { return nil }
+        }
+        return g
+    }
 }
 
 /// Validates rows in file order: OHLC consistency, alignment, increasing times; counts exact

@@ -6,9 +6,13 @@ public final class DataStore: Sendable {
     public let path: String
     let pool: DatabasePool
 
-    /// Opens (creating if needed) and migrates the database; refuses a schema newer than this binary.
-    public init(path: String, busyTimeout: TimeInterval = 5) throws {
+    /// Opens (creating it unless `mustExist`) and migrates the database; refuses a schema newer
+    /// than this binary.
+    public init(path: String, mustExist: Bool = false, busyTimeout: TimeInterval = 5) throws {
         self.path = path
+        if mustExist && !FileManager.default.fileExists(atPath: path) {
+            throw StoreError.cannotOpen(path: path, reason: "no such database (create one with `mlbot data synth`, `data import` or `data download`)")
+        }
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(busyTimeout)

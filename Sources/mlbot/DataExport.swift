@@ -23,7 +23,7 @@ struct DataExport: ParsableCommand {
 
     func run() throws {
         let cfg = try global.loadConfig()
-        let store = try global.openStore(cfg)
+        let store = try global.openStore(cfg, mustExist: true)
         let series = try store.bars.series(symbol: try Symbol(symbol), interval: try Interval(interval),
                                            from: try from.map(UTCTime.parse), to: try to.map(UTCTime.parse))
         if out == "-" {

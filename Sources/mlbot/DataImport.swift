@@ -28,12 +28,16 @@ struct DataImport: ParsableCommand {
         let cfg = try global.loadConfig()
         let sym = try Symbol(symbol)
         let iv = try Interval(interval)
-        let store = try global.openStore(cfg)
-        let r = try BarImporter.importFile(file, symbol: sym, interval: iv, into: store, policy: replace ? .replace : .keepExisting)
+        let r = try BarImporter.importFile(file, symbol: sym, interval: iv, into: try global.openStore(cfg),
+                                           policy: replace ? .replace : .keepExisting)
         print("imported \(file) as \(sym.name) \(iv.name): \(r.rows) bars"
             + (r.first.map { " \(UTCTime.iso($0)) … \(UTCTime.iso(r.last!))" } ?? ""))
         print("  stored: \(r.write.inserted) new, \(r.write.unchanged) unchanged, \(r.write.conflicting) conflicting"
             + (r.write.conflicting > 0 ? (replace ? " (replaced)" : " (kept existing; --replace overwrites)") : ""))
+        if let spacing = r.coarserSpacing {
+            let guess = (try? Interval(String(spacing / 60_000))).map { " (did you mean --interval \($0.name)?)" } ?? ""
+            print("  warning: every row is a multiple of \(spacing / 60_000) minutes apart, longer than \(iv.name)\(guess)")
+        }
         if r.duplicatesSkipped > 0 { print("  duplicates skipped: \(r.duplicatesSkipped) repeated row(s)") }
         if !r.gaps.isEmpty {
             print("  gaps: \(r.gaps.count) (\(r.missingBars) missing bars)")

@@ -25,7 +25,7 @@ struct DataList: ParsableCommand {
 
     func run() throws {
         let cfg = try global.loadConfig()
-        let store = try global.openStore(cfg)
+        let store = try global.openStore(cfg, mustExist: true)
         let rows = try store.bars.coverage().map {
             Row(symbol: $0.symbol, interval: $0.interval, first: UTCTime.iso($0.first), last: UTCTime.iso($0.last),
                 first_ms: $0.first, last_ms: $0.last, bars: $0.bars, missing_bars: $0.missingBars, gaps: $0.gaps)

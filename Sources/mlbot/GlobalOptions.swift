@@ -14,7 +14,8 @@ struct GlobalOptions: ParsableArguments {
         try MlbotConfig.load(path: config)
     }
 
-    func openStore(_ config: MlbotConfig) throws -> DataStore {
-        try DataStore(path: db ?? config.database)
+    /// Opens the store; commands that only read pass `mustExist` so a mistyped path is an error, not a new file.
+    func openStore(_ config: MlbotConfig, mustExist: Bool = false) throws -> DataStore {
+        try DataStore(path: db ?? config.database, mustExist: mustExist)
     }
 }

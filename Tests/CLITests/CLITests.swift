@@ -74,9 +74,16 @@ struct CLI {
         let r = try CLI.run(["data", "import", bad, "--db", db, "--symbol", "BTCUSDT", "--interval", "1m"], in: dir)
         #expect(r.status != 0)
         #expect(r.err.contains("bad.csv: line 2: field 'high'"), "\(r.err)")
-        let list = try CLI.run(["data", "list", "--db", db, "--json"], in: dir)
-        #expect(list.out.trimmingCharacters(in: .whitespacesAndNewlines) == "[\n\n]" || list.out.contains("[]"), "\(list.out)")
+        #expect(!FileManager.default.fileExists(atPath: db), "a rejected import must not create the database")
+        let missing = try CLI.run(["data", "list", "--db", dir.appendingPathComponent("typo.sqlite").path], in: dir)
+        #expect(missing.status != 0 && missing.err.contains("no such database"), "\(missing.err)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("typo.sqlite").path))
 
+        _ = try CLI.run(["data", "synth", "--db", db, "--days", "1", "--symbols", "BTCUSDT"], in: dir)
+        let rejected = try CLI.run(["data", "import", bad, "--db", db, "--symbol", "BTCUSDT", "--interval", "1m"], in: dir)
+        #expect(rejected.status != 0)
+        let list = try CLI.run(["data", "list", "--db", db, "--json"], in: dir)
+        #expect(list.out.contains("\"bars\" : 1440") && !list.out.contains("1441"), "\(list.out)")
         let badInterval = try CLI.run(["data", "synth", "--db", db, "--interval", "7m"], in: dir)
         #expect(badInterval.status != 0 && badInterval.err.contains("invalid interval '7m'"))
 

@@ -33,6 +33,16 @@ import Testing
         #expect(try store.bars.series(symbol: btc, interval: .oneMinute).bars == Self.expected)
     }
 
+    @Test func noticesRowsCoarserThanTheInterval() throws {
+        let (store, dir) = try setup()
+        let hourly = (0..<5).map { "\(1_704_067_200_000 + Int64($0) * 3_600_000),1,1,1,1,1" }.joined(separator: "\n")
+        let path = try Fixtures.write(hourly, named: "h.csv", in: dir)
+        let asMinutes = try BarImporter.importFile(path, symbol: btc, interval: .oneMinute, into: store)
+        #expect(asMinutes.coarserSpacing == 3_600_000)
+        let asHours = try BarImporter.importFile(path, symbol: btc, interval: .oneHour, into: store)
+        #expect(asHours.coarserSpacing == nil)
+    }
+
     @Test func readsBybitKlineJSON() throws {
         let (store, dir) = try setup()
         // Newest first, as the API sends it, inside the full envelope.
