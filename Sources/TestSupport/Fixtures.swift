@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Paths and helpers the test targets share.
 public enum Fixtures {
@@ -40,4 +41,18 @@ public func onDedicatedThread<T: Sendable>(_ work: @escaping @Sendable () throws
         thread.stackSize = 8 << 20
         thread.start()
     }
+}
+
+/// Waits a client asked for, recorded instead of slept (thread-safe).
+public final class SleepLog: Sendable {
+    private let box = Mutex<[Double]>([])
+    public init() {}
+    public func add(_ w: Double) { box.withLock { $0.append(w) } }
+    public var waits: [Double] { box.withLock { $0 } }
+}
+
+/// The error `body` throws, if it is of type `E` (nil when it succeeds).
+public func caught<E: Error>(_ type: E.Type, _ body: () throws -> Void) rethrows -> E? {
+    do { try body() } catch let e as E { return e }
+    return nil
 }

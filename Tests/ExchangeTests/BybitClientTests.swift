@@ -6,15 +6,12 @@ import Synchronization
 import TestSupport
 import Testing
 
-/// Records the waits a client asked for instead of sleeping.
-final class SleepRecorder: Sendable {
-    private let waits = Mutex<[Double]>([])
-    var recorded: [Double] { waits.withLock { $0 } }
+extension SleepLog {
+    /// A policy that records its waits here instead of sleeping.
     var policy: RetryPolicy {
-        var p = RetryPolicy(maxAttempts: 6, baseDelay: 0.25, maxDelay: 4, ipBanDelay: 600)
-        p.sleep = { w in self.waits.withLock { $0.append(w) } }
-        return p
+        RetryPolicy(maxAttempts: 6, baseDelay: 0.25, maxDelay: 4, ipBanDelay: 600, sleep: { w in self.add(w) })
     }
+    var recorded: [Double] { waits }
 }
 
 @Suite struct BybitClientTests {
@@ -52,7 +49,7 @@ final class SleepRecorder: Sendable {
         let server = try await Self.server()
         defer { Task { await server.stop() } }
         await server.state.scheduleFault(.rateLimited(resetAfterMs: 1500), onKlineRequest: 1)
-        let recorder = SleepRecorder()
+        let recorder = SleepLog()
         let base = server.baseURL, policy = recorder.policy
         let bars = try await onDedicatedThread {
             try BybitMarketClient(baseURL: base, retry: policy).klines(
@@ -70,7 +67,7 @@ final class SleepRecorder: Sendable {
         await server.state.scheduleFault(.http429, onKlineRequest: 1)
         await server.state.scheduleFault(.dropConnection, onKlineRequest: 2)
         await server.state.scheduleFault(.http403, onKlineRequest: 3)
-        let recorder = SleepRecorder()
+        let recorder = SleepLog()
         let base = server.baseURL, policy = recorder.policy
         let events = Mutex<[ClientEvent]>([])
         let bars = try await onDedicatedThread {
@@ -87,14 +84,13 @@ final class SleepRecorder: Sendable {
     @Test func parameterErrorsAreNotRetried() async throws {
         let server = try await Self.server()
         defer { Task { await server.stop() } }
-        let recorder = SleepRecorder()
+        let recorder = SleepLog()
         let base = server.baseURL, policy = recorder.policy
-        let error = try await onDedicatedThread { () -> BybitError? in
-            do {
+        let error = try await onDedicatedThread {
+            try caught(BybitError.self) {
                 _ = try BybitMarketClient(baseURL: base, retry: policy).klines(
                     category: "linear", symbol: try Symbol("DOGEUSDT"), interval: .oneMinute, start: Self.t0, end: Self.t0)
-                return nil
-            } catch let e as BybitError { return e }
+            }
         }
         guard case .api(_, 10001, _)? = error else { Issue.record("expected retCode 10001, got \(String(describing: error))"); return }
         #expect(recorder.recorded.isEmpty)
@@ -104,14 +100,13 @@ final class SleepRecorder: Sendable {
         let server = try await Self.server()
         defer { Task { await server.stop() } }
         for n in 1...6 { await server.state.scheduleFault(.http429, onKlineRequest: n) }
-        let recorder = SleepRecorder()
+        let recorder = SleepLog()
         let base = server.baseURL, policy = recorder.policy
-        let error = try await onDedicatedThread { () -> BybitError? in
-            do {
+        let error = try await onDedicatedThread {
+            try caught(BybitError.self) {
                 _ = try BybitMarketClient(baseURL: base, retry: policy).klines(
                     category: "linear", symbol: try Symbol("BTCUSDT"), interval: .oneMinute, start: Self.t0, end: Self.t0)
-                return nil
-            } catch let e as BybitError { return e }
+            }
         }
         #expect(error == .gaveUp(path: "/v5/market/kline", attempts: 6, lastReason: "HTTP 429"))
         #expect(recorder.recorded.count == 5)
@@ -119,12 +114,12 @@ final class SleepRecorder: Sendable {
 
     @Test func aRefusedConnectionIsATransportFailure() async throws {
         // Port 1 on loopback: nothing listens there.
-        let recorder = SleepRecorder()
+        let recorder = SleepLog()
         var policy = recorder.policy
         policy.maxAttempts = 2
         let p = policy
-        let error = try await onDedicatedThread { () -> BybitError? in
-            do { _ = try BybitMarketClient(baseURL: "http://127.0.0.1:1", retry: p).serverTime(); return nil } catch let e as BybitError { return e }
+        let error = try await onDedicatedThread {
+            try caught(BybitError.self) { _ = try BybitMarketClient(baseURL: "http://127.0.0.1:1", retry: p).serverTime() }
         }
         guard case .gaveUp(_, 2, let reason)? = error else { Issue.record("\(String(describing: error))"); return }
         #expect(reason.contains("curl error"))

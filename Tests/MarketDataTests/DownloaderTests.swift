@@ -4,7 +4,6 @@ import Foundation
 import Market
 import MarketData
 import Store
-import Synchronization
 import TestSupport
 import Testing
 
@@ -124,11 +123,4 @@ import Testing
         #expect(await server.state.log.contains { $0.answered == "10006" })
         #expect(log.waits.allSatisfy { $0 <= 0.31 })
     }
-}
-
-/// Waits requested by a client (thread-safe).
-final class SleepLog: Sendable {
-    private let box = Mutex<[Double]>([])
-    func add(_ w: Double) { box.withLock { $0.append(w) } }
-    var waits: [Double] { box.withLock { $0 } }
 }
