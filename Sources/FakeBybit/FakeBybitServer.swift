@@ -149,6 +149,11 @@ public final class FakeBybitServer: Sendable {
             "[\"\(b.openTime)\",\"\(num(b.open))\",\"\(num(b.high))\",\"\(num(b.low))\",\"\(num(b.close))\",\"\(num(b.volume))\",\"\(num(b.volume * b.close))\"]"
         }
         let result = "{\"symbol\":\"\(symbol)\",\"category\":\"\(category)\",\"list\":[\(rows.joined(separator: ","))]}"
+        if case .windowExhausted(let after)? = fault {
+            limitHeaders[HTTPField.Name("X-Bapi-Limit")!] = "10"
+            limitHeaders[HTTPField.Name("X-Bapi-Limit-Status")!] = "0"
+            limitHeaders[HTTPField.Name("X-Bapi-Limit-Reset-Timestamp")!] = String(now + after)
+        }
         var response = envelope(result: result, time: now, headers: limitHeaders)
         if fault == .dropConnection {
             await state.record("/v5/market/kline", q, "dropped")

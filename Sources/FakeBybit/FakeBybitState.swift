@@ -5,6 +5,8 @@ import Market
 public enum FakeFault: Sendable, Equatable {
     /// retCode 10006 "Too many visits!" with X-Bapi-Limit-Status 0 and a reset time `resetAfterMs` ahead.
     case rateLimited(resetAfterMs: Int64)
+    /// Answers normally but reports the window used up (`X-Bapi-Limit-Status: 0`) until `resetAfterMs` from now.
+    case windowExhausted(resetAfterMs: Int64)
     /// HTTP 429 (system-level protection).
     case http429
     /// HTTP 403 (IP rate limit: "access too frequent").

@@ -61,6 +61,25 @@ extension SleepLog {
         #expect(await server.state.log.map(\.answered) == ["10006", "ok"])
     }
 
+    @Test func anExhaustedWindowPausesTheNextRequest() async throws {
+        let server = try await Self.server()
+        defer { Task { await server.stop() } }
+        await server.state.scheduleFault(.windowExhausted(resetAfterMs: 800), onKlineRequest: 1)
+        let log = SleepLog()
+        let base = server.baseURL, policy = log.policy
+        let events = Mutex<[ClientEvent]>([])
+        let pages = try await onDedicatedThread {
+            let c = BybitMarketClient(baseURL: base, retry: policy, onEvent: { e in events.withLock { $0.append(e) } })
+            let sym = try Symbol("BTCUSDT")
+            return [try c.klines(category: "linear", symbol: sym, interval: .oneMinute, start: Self.t0, end: Self.t0 + 9 * Self.minute),
+                    try c.klines(category: "linear", symbol: sym, interval: .oneMinute, start: Self.t0 + 10 * Self.minute, end: Self.t0 + 19 * Self.minute)]
+        }
+        #expect(pages.map(\.count) == [10, 10])
+        #expect(log.recorded == [0.8])
+        #expect(events.withLock { $0 } == [.throttled(wait: 0.8)])
+        #expect(await server.state.log.map(\.answered) == ["ok", "ok"])
+    }
+
     @Test func http429And403AndADroppedConnectionAreRetried() async throws {
         let server = try await Self.server()
         defer { Task { await server.stop() } }
