@@ -31,14 +31,15 @@ let package = Package(
         .target(name: "Exchange", dependencies: ["Market", "Hashing", "CCurl"]),
         .target(name: "MarketData", dependencies: ["Market", "NumericKit", "Store", "Exchange"]),
         .target(name: "Config", dependencies: ["Market", "Hashing", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Features", dependencies: ["Market", "NumericKit", "Hashing", "Config"]),
 
         // Executables: thin fronts.
         .executableTarget(name: "mlbot", dependencies: [
-            "Config", "MarketData", "Store", "Market", "Exchange",
+            "Config", "MarketData", "Store", "Market", "Exchange", "Features",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "mlbot-bench", dependencies: [
-            "NumericKit", "CLinearAlgebra", "Market", "Store", "MarketData",
+            "NumericKit", "CLinearAlgebra", "Market", "Store", "MarketData", "Features",
         ]),
 
         // Test support: shared fixtures and a local fake Bybit V5 server.
@@ -57,6 +58,7 @@ let package = Package(
         .testTarget(name: "ExchangeTests", dependencies: ["Exchange", "FakeBybit", "Market", "TestSupport"]),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "Store", "Market", "NumericKit", "Exchange", "FakeBybit", "TestSupport"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "TestSupport"]),
+        .testTarget(name: "FeaturesTests", dependencies: ["Features", "Market", "MarketData", "NumericKit", "TestSupport"]),
         // Runs the built `mlbot` binary as a user would (the dependency makes `swift test` build it).
         .testTarget(name: "CLITests", dependencies: ["mlbot", "TestSupport", "FakeBybit", "Market"]),
     ],

@@ -5,6 +5,13 @@ public struct ConfigError: Error, CustomStringConvertible, Equatable {
     public let field: String
     public let expected: String
 
+    public init(file: String, line: Int?, field: String, expected: String) {
+        self.file = file
+        self.line = line
+        self.field = field
+        self.expected = expected
+    }
+
     public var description: String {
         "\(file)\(line.map { ":\($0)" } ?? ""): \(field): expected \(expected)"
     }

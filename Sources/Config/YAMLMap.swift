@@ -4,7 +4,8 @@ import Yams
 /// keys are errors (a typo must not silently fall back to a default).
 public struct YAMLMap {
     let file: String
-    let path: String
+    /// Dotted path of this mapping in the document (empty at the root).
+    public let path: String
     let node: Node
     private let pairs: [(key: String, value: Node, line: Int?)]
 
@@ -109,6 +110,25 @@ public struct YAMLMap {
             guard case let .scalar(s) = item else { throw error(key, "a list of strings") }
             return s.string
         }
+    }
+
+    /// A list of mappings (e.g. feature entries), each still knowing its own line.
+    public func maps(_ key: String) throws -> [YAMLMap]? {
+        guard let v = value(key) else { return nil }
+        guard case let .sequence(seq) = v else { throw error(key, "a list of mappings") }
+        return try seq.enumerated().map { i, item in try YAMLMap(node: item, file: file, path: "\(Self.join(path, key))[\(i)]") }
+    }
+
+    /// The line this mapping starts on.
+    public var line: Int? { node.mark?.line }
+
+    /// All keys, in file order.
+    public var keys: [String] { pairs.map(\.key) }
+
+    public func bool(_ key: String) throws -> Bool? {
+        guard let v = value(key) else { return nil }
+        guard let b = v.bool else { throw error(key, "true or false") }
+        return b
     }
 
     public func map(_ key: String) throws -> YAMLMap? {

@@ -14,7 +14,9 @@ struct MLBot: ParsableCommand {
               mlbot data import candles.csv --symbol BTCUSDT --interval 1m
               mlbot data download --symbol BTCUSDT --interval 1 --since 2024-01-01
               mlbot data list --json
+              mlbot features compute --set default --symbol BTCUSDT --interval 1m --out features.csv
+              mlbot features check --set default
             """,
-        subcommands: [DataCommand.self]
+        subcommands: [DataCommand.self, FeaturesCommand.self]
     )
 }

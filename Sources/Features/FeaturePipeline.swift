@@ -1,0 +1,109 @@
+import Dispatch
+import NumericKit
+
+/// Features (and labels) for a whole series: a column-major matrix the trainer hands to BLAS.
+public struct FeatureFrame: Sendable {
+    public let names: [String]
+    public let time: [Int64]
+    /// rows = bars, columns = outputs; NaN where an output is not yet valid.
+    public let matrix: Matrix
+    /// Label per row (NaN where the horizon runs past the data).
+    public let labels: [Double]
+    /// First row at which every output is valid.
+    public let warmUp: Int
+    public let label: LabelSpec
+
+    /// Rows usable for training: past warm-up, every feature finite, a finite label (non-zero
+    /// when the label drops flat rows).
+    public func trainingRows() -> [Int] {
+        var rows: [Int] = []
+        let n = matrix.rows, k = matrix.columns
+        rows.reserveCapacity(max(0, n - warmUp))
+        matrix.storage.withUnsafeBufferPointer { m in
+            outer: for t in warmUp..<max(warmUp, n) {
+                let y = labels[t]
+                if !y.isFinite || (label.dropsFlat && y == 0) { continue }
+                for j in 0..<k where !m[j * n + t].isFinite { continue outer }
+                rows.append(t)
+            }
+        }
+        return rows
+    }
+
+    /// One output's column.
+    public func column(_ name: String) -> [Double]? {
+        names.firstIndex(of: name).map { matrix.column($0) }
+    }
+}
+
+/// Runs a feature set: batch over a series (indicators in parallel across cores) or streaming.
+public struct FeaturePipeline: Sendable {
+    public let set: FeatureSet
+
+    public init(_ set: FeatureSet) { self.set = set }
+
+    /// Computes every output and the labels for `input`.
+    public func compute(_ input: FeatureInput, threads: Int = 2) -> FeatureFrame {
+        let n = input.count
+        let indicators = set.indicators
+        let offsets = Self.offsets(indicators)
+        var matrix = Matrix(rows: n, columns: set.outputs.count)
+        matrix.storage.withUnsafeMutableBufferPointer { storage in
+            let base = SendablePointer(storage.baseAddress)
+            // Indicators write disjoint columns, so they can run side by side; largest first.
+            let order = indicators.indices.sorted { indicators[$0].outputs.count > indicators[$1].outputs.count }
+            let workers = max(1, min(threads, indicators.count))
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                for (position, i) in order.enumerated() where position % workers == w {
+                    let columns = (0..<indicators[i].outputs.count).map { j in
+                        UnsafeMutableBufferPointer(start: base.pointer.map { $0 + (offsets[i] + j) * n }, count: n)
+                    }
+                    indicators[i].batch(input, columns)
+                }
+            }
+        }
+        return FeatureFrame(names: set.outputs, time: input.time, matrix: matrix, labels: set.label.compute(input),
+                            warmUp: set.warmUp, label: set.label)
+    }
+
+    /// First column of each indicator's outputs.
+    static func offsets(_ indicators: [any Indicator]) -> [Int] {
+        var offsets: [Int] = []
+        var k = 0
+        for ind in indicators { offsets.append(k); k += ind.outputs.count }
+        return offsets
+    }
+
+    /// A streaming run of the whole set.
+    public func makeStream() -> FeatureStream { FeatureStream(set) }
+}
+
+/// Lets disjoint column writes cross into concurrent workers.
+struct SendablePointer: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Double>?
+    init(_ p: UnsafeMutablePointer<Double>?) { pointer = p }
+}
+
+/// The whole set one bar at a time: the service's view of the same features.
+public final class FeatureStream {
+    private let streams: [IndicatorStream]
+    private let offsets: [Int]
+    public let names: [String]
+    private var row: [Double]
+
+    init(_ set: FeatureSet) {
+        streams = set.indicators.map { $0.makeStream() }
+        offsets = FeaturePipeline.offsets(set.indicators)
+        names = set.outputs
+        row = [Double](repeating: .nan, count: names.count)
+    }
+
+    /// Consumes one bar; returns every output for it (NaN during warm-up).
+    @discardableResult
+    public func update(_ bar: InputBar) -> [Double] {
+        row.withUnsafeMutableBufferPointer { r in
+            for i in streams.indices { streams[i].update(bar, r.baseAddress! + offsets[i]) }
+        }
+        return row
+    }
+}

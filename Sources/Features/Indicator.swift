@@ -1,0 +1,67 @@
+/// One feature definition with its two kernels: batch over a whole series (research) and
+/// streaming one bar at a time (service). Both produce the same numbers; rows before `warmUp`
+/// are NaN.
+public protocol Indicator: Sendable {
+    /// Output column names, in order.
+    var outputs: [String] { get }
+    /// Index of the first row with valid outputs (the lookback).
+    var warmUp: Int { get }
+    /// The canonical text of the definition (feeds the set's content hash).
+    var canonical: String { get }
+    /// Fills `out[k][0..<input.count]` for each output k.
+    func batch(_ input: FeatureInput, _ out: [UnsafeMutableBufferPointer<Double>])
+    /// A fresh streaming state.
+    func makeStream() -> IndicatorStream
+}
+
+/// Streaming state of one indicator: O(1) work per bar, O(window) memory.
+public protocol IndicatorStream: AnyObject {
+    /// Consumes the next bar and writes the outputs for it (NaN during warm-up).
+    func update(_ bar: InputBar, _ out: UnsafeMutablePointer<Double>)
+}
+
+/// A fixed-capacity ring of the last `capacity` values.
+struct Ring {
+    private(set) var values: [Double]
+    private var head = 0
+    private(set) var count = 0
+    let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        values = [Double](repeating: 0, count: max(1, capacity))
+    }
+
+    /// Pushes `x`; returns the value that fell out (when full), else nil.
+    @inline(__always) mutating func push(_ x: Double) -> Double? {
+        if count < capacity {
+            values[(head + count) % capacity] = x
+            count += 1
+            return nil
+        }
+        let old = values[head]
+        values[head] = x
+        head = (head + 1) % capacity
+        return old
+    }
+
+    /// The value `back` steps ago (0 = newest).
+    @inline(__always) func ago(_ back: Int) -> Double {
+        values[(head + count - 1 - back + capacity) % capacity]
+    }
+
+    var isFull: Bool { count == capacity }
+}
+
+extension UnsafeMutableBufferPointer where Element == Double {
+    /// NaN for rows [0, upTo).
+    @inline(__always) func fillNaN(upTo n: Int) {
+        let m = Swift.min(n, count)
+        if m > 0 { baseAddress!.update(repeating: .nan, count: m) }
+    }
+}
+
+/// TA-Lib (C library 0.6 and later) treats only an exact 0 as zero: a sum of gains and losses of
+/// 1e-30 still gives an RSI. Guards here follow that, so tiny-priced assets behave as in TA-Lib.
+@inline(__always) func taIsZero(_ v: Double) -> Bool { v == 0 }
+@inline(__always) func taIsZeroOrNeg(_ v: Double) -> Bool { v <= 0 }

@@ -1,0 +1,63 @@
+/// Slow stochastic %K and %D, TA-Lib convention (TA_STOCH with SMA smoothing):
+/// fast %K = (close − lowest low) / ((highest high − lowest low) / 100) over `k` bars (0 when the
+/// range is 0), %K = SMA(fast %K, slowK), %D = SMA(%K, d), the SMAs as TA-Lib's running sums.
+/// Warm-up: k − 1 + slowK − 1 + d − 1.
+public struct Stochastic: Indicator {
+    public let k: Int, slowK: Int, d: Int
+    var tag: String { "\(k)_\(slowK)_\(d)" }
+    public var outputs: [String] { ["stoch_k_\(tag)", "stoch_d_\(tag)"] }
+    public var warmUp: Int { k - 1 + slowK - 1 + d - 1 }
+    public var canonical: String { "stochastic(k=\(k),slow_k=\(slowK),d=\(d))" }
+
+    /// TA-Lib's running-sum SMA: total += new; value = total / n; total −= oldest.
+    struct SMA {
+        let period: Int
+        var ring: Ring
+        var total = 0.0
+        init(period: Int) { self.period = period; ring = Ring(capacity: period) }
+        @inline(__always) mutating func push(_ x: Double) -> Double {
+            total += x
+            _ = ring.push(x)
+            guard ring.isFull else { return .nan }
+            let v = total / Double(period)
+            total -= ring.ago(period - 1)
+            return v
+        }
+    }
+
+    struct State {
+        var hi: RollingExtremum, lo: RollingExtremum
+        var smoothK: SMA, smoothD: SMA
+        init(_ s: Stochastic) {
+            hi = RollingExtremum(window: s.k, max: true); lo = RollingExtremum(window: s.k, max: false)
+            smoothK = SMA(period: s.slowK); smoothD = SMA(period: s.d)
+        }
+        @inline(__always) mutating func push(high: Double, low: Double, close: Double) -> (Double, Double) {
+            let hh = hi.push(high), ll = lo.push(low)
+            guard hi.isFull else { return (.nan, .nan) }
+            let diff = (hh - ll) / 100.0
+            let fastK = diff != 0 ? (close - ll) / diff : 0
+            let slow = smoothK.push(fastK)
+            guard !slow.isNaN else { return (.nan, .nan) }
+            let dd = smoothD.push(slow)
+            return dd.isNaN ? (.nan, .nan) : (slow, dd)
+        }
+    }
+
+    public func batch(_ x: FeatureInput, _ out: [UnsafeMutableBufferPointer<Double>]) {
+        let n = x.count, ko = out[0], dout = out[1]
+        let h = x.high, l = x.low, c = x.close
+        var s = State(self)
+        for t in 0..<n { (ko[t], dout[t]) = s.push(high: h[t], low: l[t], close: c[t]) }
+    }
+
+    public func makeStream() -> IndicatorStream { Stream(self) }
+
+    final class Stream: IndicatorStream {
+        var s: State
+        init(_ d: Stochastic) { s = State(d) }
+        func update(_ bar: InputBar, _ out: UnsafeMutablePointer<Double>) {
+            (out[0], out[1]) = s.push(high: bar.high, low: bar.low, close: bar.close)
+        }
+    }
+}
