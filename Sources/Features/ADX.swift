@@ -4,6 +4,7 @@
 /// adx = (adx·(period − 1) + dx) / period. A bar whose DI sum is 0 keeps the previous ADX.
 public struct ADX: Indicator {
     public let period: Int
+    public init(period: Int) { self.period = period }
     public var outputs: [String] { ["adx_\(period)"] }
     public var warmUp: Int { 2 * period - 1 }
     public var canonical: String { "adx(period=\(period))" }

@@ -3,6 +3,7 @@
 /// smoothing atr = (atr·(period − 1) + tr) / period.
 public struct ATRRatio: Indicator {
     public let period: Int
+    public init(period: Int) { self.period = period }
     public var outputs: [String] { ["atr_ratio_\(period)"] }
     public var warmUp: Int { period }
     public var canonical: String { "atr_ratio(period=\(period))" }

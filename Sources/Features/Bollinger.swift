@@ -7,6 +7,7 @@
 public struct Bollinger: Indicator {
     public let period: Int
     public let deviations: Double
+    public init(period: Int, deviations: Double) { self.period = period; self.deviations = deviations }
     var tag: String { "\(period)_\(Bollinger.format(deviations))" }
     public var outputs: [String] { ["bb_percent_b_\(tag)", "bb_bandwidth_\(tag)"] }
     public var warmUp: Int { period - 1 }

@@ -5,8 +5,10 @@
 public struct CrossAsset: Indicator {
     public let reference: String
     public let window: Int
+    public init(reference: String, window: Int) { self.reference = reference; self.window = window }
     public var outputs: [String] { ["ref_return_\(reference)", "ref_corr_\(reference)_\(window)", "ref_beta_\(reference)_\(window)"] }
     public var warmUp: Int { window }
+    public var outputWarmUps: [Int] { [1, window, window] }
     public var canonical: String { "cross_asset(reference=\(reference),window=\(window))" }
 
     struct State {

@@ -6,6 +6,7 @@ public struct CyclicTime: Indicator {
     /// Which cycle.
     public enum Cycle: String, Sendable { case timeOfDay = "time_of_day", dayOfWeek = "day_of_week" }
     public let cycle: Cycle
+    public init(cycle: Cycle) { self.cycle = cycle }
     public var outputs: [String] { cycle == .timeOfDay ? ["tod_sin", "tod_cos"] : ["dow_sin", "dow_cos"] }
     public var warmUp: Int { 0 }
     public var canonical: String { cycle.rawValue }

@@ -2,6 +2,7 @@
 /// Warm-up: slow − 1.
 public struct EMARatio: Indicator {
     public let fast: Int, slow: Int
+    public init(fast: Int, slow: Int) { self.fast = fast; self.slow = slow }
     public var outputs: [String] { ["ema_ratio_\(fast)_\(slow)"] }
     public var warmUp: Int { max(fast, slow) - 1 }
     public var canonical: String { "ema_ratio(fast=\(fast),slow=\(slow))" }

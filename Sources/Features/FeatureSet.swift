@@ -13,6 +13,9 @@ public struct FeatureSet: Sendable {
     public let label: LabelSpec
 
     public var outputs: [String] { indicators.flatMap(\.outputs) }
+    /// First valid row of each output, in output order.
+    public var outputWarmUps: [Int] { indicators.flatMap(\.outputWarmUps) }
+
     /// First row at which every output is valid.
     public var warmUp: Int { indicators.map(\.warmUp).max() ?? 0 }
 

@@ -4,14 +4,20 @@
 public protocol Indicator: Sendable {
     /// Output column names, in order.
     var outputs: [String] { get }
-    /// Index of the first row with valid outputs (the lookback).
+    /// Index of the first row at which every output is valid (the lookback).
     var warmUp: Int { get }
+    /// First valid row of each output (outputs of one indicator may warm up at different speeds).
+    var outputWarmUps: [Int] { get }
     /// The canonical text of the definition (feeds the set's content hash).
     var canonical: String { get }
     /// Fills `out[k][0..<input.count]` for each output k.
     func batch(_ input: FeatureInput, _ out: [UnsafeMutableBufferPointer<Double>])
     /// A fresh streaming state.
     func makeStream() -> IndicatorStream
+}
+
+extension Indicator {
+    public var outputWarmUps: [Int] { [Int](repeating: warmUp, count: outputs.count) }
 }
 
 /// Streaming state of one indicator: O(1) work per bar, O(window) memory.

@@ -2,6 +2,7 @@
 /// (TA-Lib: ln(ROCR(close, period)).)
 public struct LogReturn: Indicator {
     public let period: Int
+    public init(period: Int) { self.period = period }
     public var outputs: [String] { ["log_return_\(period)"] }
     public var warmUp: Int { period }
     public var canonical: String { "log_return(period=\(period))" }

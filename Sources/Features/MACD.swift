@@ -4,6 +4,7 @@
 /// line. All three outputs start at index slow + signal − 2.
 public struct MACD: Indicator {
     public let fast: Int, slow: Int, signal: Int
+    public init(fast: Int, slow: Int, signal: Int) { self.fast = fast; self.slow = slow; self.signal = signal }
     var tag: String { "\(fast)_\(slow)_\(signal)" }
     public var outputs: [String] { ["macd_\(tag)", "macd_signal_\(tag)", "macd_hist_\(tag)"] }
     public var warmUp: Int { slow + signal - 2 }

@@ -6,6 +6,7 @@
 /// sums of it would otherwise lose digits. Warm-up: period − 1.
 public struct OBVSlope: Indicator {
     public let period: Int
+    public init(period: Int) { self.period = period }
     public var outputs: [String] { ["obv_slope_\(period)"] }
     public var warmUp: Int { period - 1 }
     public var canonical: String { "obv_slope(period=\(period))" }

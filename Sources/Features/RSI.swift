@@ -3,6 +3,7 @@
 /// avg = (avg·(period − 1) + change) / period. RSI = 100·gain / (gain + loss), 0 when both are 0.
 public struct RSI: Indicator {
     public let period: Int
+    public init(period: Int) { self.period = period }
     public var outputs: [String] { ["rsi_\(period)"] }
     public var warmUp: Int { period }
     public var canonical: String { "rsi(period=\(period))" }

@@ -2,6 +2,7 @@
 /// returns, not annualised. Warm-up: `period` rows (period returns need period + 1 closes).
 public struct RealizedVolatility: Indicator {
     public let period: Int
+    public init(period: Int) { self.period = period }
     public var outputs: [String] { ["rv_\(period)"] }
     public var warmUp: Int { period }
     public var canonical: String { "realized_volatility(period=\(period))" }

@@ -4,6 +4,7 @@
 /// Warm-up: k − 1 + slowK − 1 + d − 1.
 public struct Stochastic: Indicator {
     public let k: Int, slowK: Int, d: Int
+    public init(k: Int, slowK: Int, d: Int) { self.k = k; self.slowK = slowK; self.d = d }
     var tag: String { "\(k)_\(slowK)_\(d)" }
     public var outputs: [String] { ["stoch_k_\(tag)", "stoch_d_\(tag)"] }
     public var warmUp: Int { k - 1 + slowK - 1 + d - 1 }

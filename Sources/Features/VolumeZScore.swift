@@ -3,6 +3,7 @@
 /// Warm-up: period − 1.
 public struct VolumeZScore: Indicator {
     public let period: Int
+    public init(period: Int) { self.period = period }
     public var outputs: [String] { ["volume_z_\(period)"] }
     public var warmUp: Int { period - 1 }
     public var canonical: String { "volume_zscore(period=\(period))" }
