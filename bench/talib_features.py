@@ -70,7 +70,10 @@ def features(t, o, h, l, c, v, ref_close):
 
 
 def main():
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    argv = sys.argv[1:]
+    if "--repeat" in argv:
+        i = argv.index("--repeat"); del argv[i:i + 2]
+    args = argv
     repeat = int(sys.argv[sys.argv.index("--repeat") + 1]) if "--repeat" in sys.argv else 5
     if len(args) < 2:
         print(__doc__); sys.exit(2)

@@ -24,21 +24,32 @@ public struct CyclicTime: Indicator {
 
     public func batch(_ x: FeatureInput, _ out: [UnsafeMutableBufferPointer<Double>]) {
         let s = out[0], c = out[1], time = x.time
-        // Bars fall on a handful of phases (1,440 minutes a day, 7 days): remember each phase's
-        // sin/cos instead of calling libm per bar. Same inputs, same libm calls, same numbers.
-        var cacheKey = [Int](repeating: -1, count: 4096)
-        var cacheSin = [Double](repeating: 0, count: 4096), cacheCos = [Double](repeating: 0, count: 4096)
+        // Bars on whole minutes fall on at most 1,440 phases a day (7 for the weekday): compute
+        // each phase's sin/cos once. Same phase, same libm call, same numbers as streaming.
+        let slots = cycle == .timeOfDay ? 1440 : 7
+        var tableSin = [Double](repeating: .nan, count: slots), tableCos = [Double](repeating: .nan, count: slots)
         for t in 0..<x.count {
-            let p = phase(time[t])
-            let key = Int(p * 86_400_000)  // distinct phases are at least 1 ms of a day apart
-            let slot = key % 4096
-            if cacheKey[slot] != key {
-                cacheKey[slot] = key
-                cacheSin[slot] = sin(2 * Double.pi * p)
-                cacheCos[slot] = cos(2 * Double.pi * p)
+            let ms = time[t]
+            let d = ms >= 0 ? ms / Self.day : (ms - Self.day + 1) / Self.day
+            let slot: Int
+            if cycle == .timeOfDay {
+                let r = ms - d * Self.day
+                guard r % 60_000 == 0 else {
+                    let p = phase(ms)
+                    s[t] = sin(2 * Double.pi * p); c[t] = cos(2 * Double.pi * p)
+                    continue
+                }
+                slot = Int(r / 60_000)
+            } else {
+                slot = Int(((d + 3) % 7 + 7) % 7)
             }
-            s[t] = cacheSin[slot]
-            c[t] = cacheCos[slot]
+            if tableSin[slot].isNaN {
+                let p = phase(ms)
+                tableSin[slot] = sin(2 * Double.pi * p)
+                tableCos[slot] = cos(2 * Double.pi * p)
+            }
+            s[t] = tableSin[slot]
+            c[t] = tableCos[slot]
         }
     }
 

@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 import NumericKit
 
 /// Features (and labels) for a whole series: a column-major matrix the trainer hands to BLAS.
@@ -42,19 +43,23 @@ public struct FeaturePipeline: Sendable {
 
     public init(_ set: FeatureSet) { self.set = set }
 
-    /// Computes every output and the labels for `input`.
+    /// Computes every output and the labels for `input`. Indicators write disjoint columns, so
+    /// `threads` workers take them one at a time, costliest first.
     public func compute(_ input: FeatureInput, threads: Int = 2) -> FeatureFrame {
         let n = input.count
         let indicators = set.indicators
         let offsets = Self.offsets(indicators)
-        var matrix = Matrix(rows: n, columns: set.outputs.count)
-        matrix.storage.withUnsafeMutableBufferPointer { storage in
+        let order = indicators.indices.sorted { indicators[$0].relativeCost > indicators[$1].relativeCost }
+        let next = Atomic<Int>(0)
+        // Every kernel writes every row of its columns (NaN during warm-up): no zero-fill needed.
+        let matrix = Matrix(rows: n, columns: set.outputs.count) { storage in
             let base = SendablePointer(storage.baseAddress)
-            // Indicators write disjoint columns, so they can run side by side; largest first.
-            let order = indicators.indices.sorted { indicators[$0].outputs.count > indicators[$1].outputs.count }
             let workers = max(1, min(threads, indicators.count))
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                for (position, i) in order.enumerated() where position % workers == w {
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while true {
+                    let position = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard position < order.count else { return }
+                    let i = order[position]
                     let columns = (0..<indicators[i].outputs.count).map { j in
                         UnsafeMutableBufferPointer(start: base.pointer.map { $0 + (offsets[i] + j) * n }, count: n)
                     }

@@ -18,6 +18,8 @@ public protocol Indicator: Sendable {
 
 extension Indicator {
     public var outputWarmUps: [Int] { [Int](repeating: warmUp, count: outputs.count) }
+    /// Rough work per bar, for scheduling kernels across threads.
+    public var relativeCost: Double { Double(outputs.count) }
 }
 
 /// Streaming state of one indicator: O(1) work per bar, O(window) memory.
@@ -26,9 +28,11 @@ public protocol IndicatorStream: AnyObject {
     func update(_ bar: InputBar, _ out: UnsafeMutablePointer<Double>)
 }
 
-/// A fixed-capacity ring of the last `capacity` values.
+/// A fixed-capacity ring of the last `capacity` values (wrap-around by comparison, not `%`,
+/// which would put an integer division on every bar).
 struct Ring {
     private(set) var values: [Double]
+    /// Slot of the oldest value.
     private var head = 0
     private(set) var count = 0
     let capacity: Int
@@ -41,19 +45,25 @@ struct Ring {
     /// Pushes `x`; returns the value that fell out (when full), else nil.
     @inline(__always) mutating func push(_ x: Double) -> Double? {
         if count < capacity {
-            values[(head + count) % capacity] = x
+            var slot = head + count
+            if slot >= capacity { slot -= capacity }
+            values[slot] = x
             count += 1
             return nil
         }
         let old = values[head]
         values[head] = x
-        head = (head + 1) % capacity
+        head += 1
+        if head == capacity { head = 0 }
         return old
     }
 
     /// The value `back` steps ago (0 = newest).
     @inline(__always) func ago(_ back: Int) -> Double {
-        values[(head + count - 1 - back + capacity) % capacity]
+        var slot = head + count - 1 - back
+        if slot >= capacity { slot -= capacity }
+        if slot < 0 { slot += capacity }
+        return values[slot]
     }
 
     var isFull: Bool { count == capacity }

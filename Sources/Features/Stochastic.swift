@@ -47,9 +47,21 @@ public struct Stochastic: Indicator {
 
     public func batch(_ x: FeatureInput, _ out: [UnsafeMutableBufferPointer<Double>]) {
         let n = x.count, ko = out[0], dout = out[1]
-        let h = x.high, l = x.low, c = x.close
-        var s = State(self)
-        for t in 0..<n { (ko[t], dout[t]) = s.push(high: h[t], low: l[t], close: c[t]) }
+        ko.fillNaN(upTo: min(n, warmUp)); dout.fillNaN(upTo: min(n, warmUp))
+        guard n > warmUp else { return }
+        // Highest high and lowest low of each window go into the output columns as scratch.
+        x.high.withUnsafeBufferPointer { rollingExtremum($0, window: k, max: true, into: ko) }
+        x.low.withUnsafeBufferPointer { rollingExtremum($0, window: k, max: false, into: dout) }
+        let c = x.close
+        var smoothK = SMA(period: slowK), smoothD = SMA(period: d)
+        for t in (k - 1)..<n {
+            let hh = ko[t], ll = dout[t]
+            let diff = (hh - ll) / 100.0
+            let fastK = diff != 0 ? (c[t] - ll) / diff : 0
+            let slow = smoothK.push(fastK)
+            let dd = slow.isNaN ? Double.nan : smoothD.push(slow)
+            if dd.isNaN { ko[t] = .nan; dout[t] = .nan } else { ko[t] = slow; dout[t] = dd }
+        }
     }
 
     public func makeStream() -> IndicatorStream { Stream(self) }

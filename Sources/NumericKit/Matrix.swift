@@ -13,6 +13,18 @@ public struct Matrix: Equatable, Sendable {
         self.storage = [Double](repeating: value, count: rows * columns)
     }
 
+    /// A matrix whose storage is left uninitialised: the caller must write every element before
+    /// reading any (filling 100+ MB with zeros first costs as much as a cheap kernel).
+    public init(rows: Int, columns: Int, uninitializedWriter write: (UnsafeMutableBufferPointer<Double>) -> Void) {
+        precondition(rows >= 0 && columns >= 0, "matrix dimensions must be non-negative")
+        self.rows = rows
+        self.columns = columns
+        self.storage = [Double](unsafeUninitializedCapacity: rows * columns) { buffer, initialized in
+            write(buffer)
+            initialized = rows * columns
+        }
+    }
+
     /// Wraps column-major storage; throws when the count does not match the shape.
     public init(rows: Int, columns: Int, columnMajor: [Double]) throws {
         guard rows >= 0, columns >= 0, columnMajor.count == rows * columns else {

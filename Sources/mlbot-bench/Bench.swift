@@ -1,4 +1,5 @@
 import CLinearAlgebra
+import Features
 import Foundation
 import Market
 import MarketData
@@ -8,7 +9,7 @@ import Store
 /// `mlbot-bench`: timings of the hot paths (run with `swift run -c release mlbot-bench [name…]`).
 @main
 struct Bench {
-    static let all = ["import", "synth", "dgemm"]
+    static let all = ["import", "synth", "dgemm", "features"]
 
     static func main() throws {
         var names = Array(CommandLine.arguments.dropFirst())
@@ -17,14 +18,18 @@ struct Bench {
             return
         }
         if names.isEmpty { names = all }
+        names.removeAll { $0.hasPrefix("--") }
+        if names.isEmpty { names = all }
         for n in names where !all.contains(n) { throw BenchError("unknown benchmark '\(n)'; known: \(all.joined(separator: ", "))") }
         #if DEBUG
         print("warning: debug build; figures are only meaningful with -c release")
         #endif
+        MemoryTuning.retainLargeAllocations()
         print("BLAS threads: \(BLASThreads.count), cores: \(ProcessInfo.processInfo.activeProcessorCount)")
         if names.contains("import") { try csvImport() }
         if names.contains("synth") { try synth() }
         if names.contains("dgemm") { try dgemm() }
+        if names.contains("features") { try features() }
     }
 
     /// Best wall time of `repeats` runs, in seconds.
@@ -112,6 +117,45 @@ struct Bench {
         row("through NumericKit.BLAS.gemm", wrapper, String(format: "%.1f GFLOP/s", flops / wrapper / 1e9))
         row("cblas_dgemm called directly", direct, String(format: "%.1f GFLOP/s", flops / direct / 1e9))
         if raw != c.storage { throw BenchError("wrapper and direct dgemm disagree") }
+    }
+}
+
+extension Bench {
+    /// The default feature set over 1,000,000 one-minute bars, batch and streaming.
+    static func features() throws {
+        let n = 1_000_000
+        print("Features: default set over \(n) one-minute bars (ETHUSDT with reference BTCUSDT)")
+        let symbols = try ["BTCUSDT", "ETHUSDT"].map(Symbol.init)
+        let config = SyntheticMarket.Config(symbols: symbols, interval: .oneMinute, start: 1_704_067_200_000, bars: n, seed: 42)
+        let generated = try SyntheticMarket(config).generate()
+        let set = try FeatureSet.named("default")
+        let pipeline = FeaturePipeline(set)
+        var input: FeatureInput?
+        let prepare = time { input = FeatureInput(generated[1], reference: generated[0]) }
+        row("input columns (log closes, reference alignment)", prepare, rate(Double(n), prepare, "bars"))
+        let x = input!
+        let cold = time(1) { _ = pipeline.compute(x, threads: 2) }
+        row("batch, first run (fresh memory), 2 threads", cold, rate(Double(n), cold, "bars"))
+        for threads in [1, 2] {
+            var frame: FeatureFrame?
+            let t = time(5) { frame = pipeline.compute(x, threads: threads) }
+            row("batch, \(set.outputs.count) outputs + labels, \(threads) thread(s)", t, rate(Double(n), t, "bars"))
+            if frame!.trainingRows().isEmpty { throw BenchError("no training rows") }
+        }
+        if CommandLine.arguments.contains("--detail") {
+            for ind in set.indicators {
+                let one = FeaturePipeline(FeatureSet(name: "one", reference: set.reference, indicators: [ind], label: .forwardReturn(horizon: 1)))
+                let t = time(3) { _ = one.compute(x, threads: 1) }
+                row("  \(ind.canonical)", t, "")
+            }
+            let labels = time(3) { _ = set.label.compute(x) }
+            row("  labels", labels, "")
+        }
+        let streamed = time(1) {
+            let s = pipeline.makeStream()
+            for i in 0..<n { s.update(x.bar(i)) }
+        }
+        row("streaming, whole set, per bar", streamed, String(format: "%.0f ns/bar", streamed / Double(n) * 1e9))
     }
 }
 
