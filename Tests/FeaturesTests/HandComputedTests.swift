@@ -31,6 +31,21 @@ import Testing
         #expect(abs(c[3] - (3.5 / 3 - 1)) < 1e-15)
     }
 
+    @Test func macdOfALinearTrend() {
+        // close = t + 1: every EMA of a line lags it by a constant, (period − 1) / 2 bars at the
+        // seed. Fast EMA(2) seeded at t = 3 with mean(3, 4) = 3.5; slow EMA(4) with mean(1…4) = 2.5.
+        // Both then keep their lag exactly: line = 1 for ever, signal (EMA(2) of 1s) = 1, hist = 0.
+        let closes = (1...12).map(Double.init)
+        let f = FeaturePipeline(single(MACD(fast: 2, slow: 4, signal: 2))).compute(input(close: closes))
+        #expect(f.warmUp == 4)
+        #expect(f.matrix.column(0)[3].isNaN)
+        for t in 4..<12 {
+            #expect(abs(f.matrix.column(0)[t] - 1 / closes[t]) < 1e-15)
+            #expect(abs(f.matrix.column(1)[t] - 1 / closes[t]) < 1e-15)
+            #expect(abs(f.matrix.column(2)[t]) < 1e-15)
+        }
+    }
+
     @Test func bollingerOnAFlatAndAKnownWindow() {
         let flat = FeaturePipeline(single(Bollinger(period: 3, deviations: 2))).compute(input(close: [5, 5, 5, 5]))
         #expect(flat.matrix.column(0)[3] == 0.5 && flat.matrix.column(1)[3] == 0)
