@@ -32,6 +32,7 @@ let package = Package(
         .target(name: "MarketData", dependencies: ["Market", "NumericKit", "Store", "Exchange"]),
         .target(name: "Config", dependencies: ["Market", "Hashing", .product(name: "Yams", package: "Yams")]),
         .target(name: "Features", dependencies: ["Market", "NumericKit", "Hashing", "Config"]),
+        .target(name: "Learning", dependencies: ["Features", "NumericKit", "Store", "Hashing", "CLinearAlgebra"]),
 
         // Executables: thin fronts.
         .executableTarget(name: "mlbot", dependencies: [
@@ -58,6 +59,7 @@ let package = Package(
         .testTarget(name: "ExchangeTests", dependencies: ["Exchange", "FakeBybit", "Market", "TestSupport"]),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "Store", "Market", "NumericKit", "Exchange", "FakeBybit", "TestSupport"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "TestSupport"]),
+        .testTarget(name: "LearningTests", dependencies: ["Learning", "Features", "NumericKit", "TestSupport"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Market", "MarketData", "NumericKit", "TestSupport"]),
         // Runs the built `mlbot` binary as a user would (the dependency makes `swift test` build it).
         .testTarget(name: "CLITests", dependencies: ["mlbot", "TestSupport", "FakeBybit", "Market"]),

@@ -113,6 +113,15 @@ public enum LAPACK {
 public struct CholeskyFactor: Sendable, Equatable {
     public let lower: Matrix
 
+    /// LAPACK's estimate of 1 / cond₁(A) (dpocon), given ‖A‖₁ of the factored matrix.
+    public func reciprocalCondition(norm1 anorm: Double) throws -> Double {
+        var rcond = 0.0
+        let n = Int32(lower.rows)
+        let info = LAPACKE_dpocon(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "L")), n, lower.storage, max(1, n), anorm, &rcond)
+        try checkInfo(info, "pocon") { .didNotConverge(operation: "pocon", info: $0) }
+        return rcond
+    }
+
     /// Solves A·x = b.
     public func solve(_ b: [Double]) throws -> [Double] {
         try LAPACK.potrs(self, .column(b)).storage

@@ -97,4 +97,15 @@ public struct Matrix: Equatable, Sendable {
     }
 
     var allFinite: Bool { storage.allSatisfy { $0.isFinite } }
+
+    /// ‖A‖₁: the largest absolute column sum.
+    public var norm1: Double {
+        var best = 0.0
+        for j in 0..<columns {
+            var s = 0.0
+            for i in 0..<rows { s += abs(storage[j * rows + i]) }
+            best = Swift.max(best, s)
+        }
+        return best
+    }
 }
