@@ -36,7 +36,7 @@ let package = Package(
 
         // Executables: thin fronts.
         .executableTarget(name: "mlbot", dependencies: [
-            "Config", "MarketData", "Store", "Market", "Exchange", "Features",
+            "Config", "MarketData", "Store", "Market", "Exchange", "Features", "Learning",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "mlbot-bench", dependencies: [
@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "ExchangeTests", dependencies: ["Exchange", "FakeBybit", "Market", "TestSupport"]),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "Store", "Market", "NumericKit", "Exchange", "FakeBybit", "TestSupport"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "TestSupport"]),
-        .testTarget(name: "LearningTests", dependencies: ["Learning", "Features", "NumericKit", "TestSupport"]),
+        .testTarget(name: "LearningTests", dependencies: ["Learning", "Features", "NumericKit", "Market", "MarketData", "Store", "TestSupport"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Market", "MarketData", "NumericKit", "TestSupport"]),
         // Runs the built `mlbot` binary as a user would (the dependency makes `swift test` build it).
         .testTarget(name: "CLITests", dependencies: ["mlbot", "TestSupport", "FakeBybit", "Market"]),

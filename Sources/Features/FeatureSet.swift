@@ -116,3 +116,16 @@ public struct FeatureSet: Sendable {
         }
     }
 }
+
+extension FeatureSet {
+    /// The same set with the label's horizon replaced (features are unchanged).
+    public func withHorizon(_ h: Int) -> FeatureSet {
+        let label: LabelSpec
+        switch self.label {
+        case .forwardReturn: label = .forwardReturn(horizon: h)
+        case let .direction(_, dz, drop): label = .direction(horizon: h, deadZone: dz, dropFlat: drop)
+        case let .tripleBarrier(_, pt, sl, atr, dz): label = .tripleBarrier(horizon: h, profitTake: pt, stopLoss: sl, atrPeriod: atr, deadZone: dz)
+        }
+        return FeatureSet(name: name, file: file, reference: reference, indicators: indicators, label: label)
+    }
+}

@@ -57,6 +57,9 @@ public final class DataStore: Sendable {
         try pool.read { db in try Bool.fetchOne(db, sql: "PRAGMA foreign_keys") ?? false }
     }
 
+    /// The model registry.
+    public var models: ModelRepository { ModelRepository(pool: pool) }
+
     /// Bars: import, download and research reads.
     public var bars: BarRepository { BarRepository(pool: pool) }
 }

@@ -26,6 +26,26 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        m.registerMigration("v2-models") { db in
+            // The model registry: every trained version, and which one of each name is active.
+            try db.execute(sql: """
+                CREATE TABLE models (
+                    name         TEXT    NOT NULL,
+                    version      INTEGER NOT NULL CHECK (version > 0),
+                    kind         TEXT    NOT NULL,
+                    path         TEXT    NOT NULL,
+                    feature_set  TEXT    NOT NULL,
+                    feature_hash TEXT    NOT NULL,
+                    symbol       TEXT    NOT NULL,
+                    interval     TEXT    NOT NULL,
+                    created_ms   INTEGER NOT NULL,
+                    active       INTEGER NOT NULL DEFAULT 0 CHECK (active IN (0, 1)),
+                    summary      TEXT    NOT NULL,
+                    PRIMARY KEY (name, version)
+                );
+                CREATE UNIQUE INDEX models_one_active ON models (name) WHERE active = 1;
+                """)
+        }
         return m
     }
 }

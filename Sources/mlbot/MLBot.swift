@@ -16,7 +16,9 @@ struct MLBot: ParsableCommand {
               mlbot data list --json
               mlbot features compute --set default --symbol BTCUSDT --interval 1m --out features.csv
               mlbot features check --set default
+              mlbot train --set default --symbol ETHUSDT --interval 1m --model logistic --horizon 15
+              mlbot models list
             """,
-        subcommands: [DataCommand.self, FeaturesCommand.self]
+        subcommands: [DataCommand.self, FeaturesCommand.self, TrainCommand.self, ModelsCommand.self]
     )
 }

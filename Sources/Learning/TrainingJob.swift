@@ -1,0 +1,87 @@
+import Features
+import Foundation
+import Market
+import NumericKit
+import Store
+
+/// `mlbot train` as a library call: bars from the store → features → look-ahead check → purged
+/// walk-forward training → artifact under models/<name>/<version>/ → registry.
+public struct TrainingJob: Sendable {
+    public var set: FeatureSet
+    public var symbol: Symbol
+    public var interval: Interval
+    public var spec: ModelSpec
+    public var cv: WalkForward
+    public var calibration: Calibration.Method
+    public var from: Int64?
+    public var to: Int64?
+    public var name: String
+    public var seed: UInt64
+    public var modelsDirectory: String
+    /// Make the new version the active one even when the name already has one.
+    public var promote: Bool
+
+    public init(set: FeatureSet, symbol: Symbol, interval: Interval, spec: ModelSpec, cv: WalkForward, calibration: Calibration.Method,
+                from: Int64? = nil, to: Int64? = nil, name: String, seed: UInt64, modelsDirectory: String = "models", promote: Bool = false) {
+        self.set = set; self.symbol = symbol; self.interval = interval; self.spec = spec; self.cv = cv
+        self.calibration = calibration; self.from = from; self.to = to; self.name = name; self.seed = seed
+        self.modelsDirectory = modelsDirectory; self.promote = promote
+    }
+
+    /// Refusals before any work: a set that looks ahead, data that is missing.
+    public struct JobError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public struct Outcome: Sendable {
+        public let manifest: ModelManifest
+        public let report: TrainReport
+        public let directory: URL
+        public let entry: ModelEntry
+    }
+
+    public func run(store: DataStore, progress: (FoldReport) -> Void = { _ in }) throws -> Outcome {
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." }) else {
+            throw JobError(description: "model name '\(name)': use letters, digits, '_', '-' or '.'")
+        }
+        let pipeline = FeaturePipeline(set)
+        let violations = LookAheadCheck.run(pipeline, on: FeatureSetCheck.syntheticInput(bars: max(2000, set.warmUp * 4)), trials: 8)
+        if let v = violations.first {
+            throw JobError(description: "feature set '\(set.name)' fails the look-ahead check: \(v) — refusing to train on it")
+        }
+        let series = try store.bars.series(symbol: symbol, interval: interval, from: from, to: to)
+        guard series.count > set.warmUp + set.label.horizon else {
+            throw JobError(description: "\(series.count) \(symbol.name) \(interval.name) bars in the store for this range; need more than \(set.warmUp + set.label.horizon)")
+        }
+        let reference = try set.reference.map { r -> BarSeries in
+            let s = try store.bars.series(symbol: try Symbol(r), interval: interval, from: from, to: to)
+            guard !s.isEmpty else { throw JobError(description: "set '\(set.name)' needs reference \(r) \(interval.name) bars; none in the store") }
+            return s
+        }
+        let frame = pipeline.compute(FeatureInput(series, reference: reference))
+        let data = Dataset(frame, closes: series.close)
+        let report = try Trainer.train(data, spec: spec, cv: cv, calibration: calibration, progress: progress)
+        let version = try store.models.nextVersion(name)
+        let directory = URL(fileURLWithPath: modelsDirectory).appendingPathComponent(name).appendingPathComponent(String(version))
+        var hyper = spec.hyperparameters
+        if case .ridge(let r) = report.model.model { hyper["solver"] = r.solver }
+        let manifest = ModelManifest(
+            formatVersion: ModelManifest.formatVersion, name: name, version: version, kind: spec.kind, hyperparameters: hyper,
+            featureSet: .init(name: set.name, hash: set.contentHash, outputs: set.outputs), symbol: symbol.name, interval: interval.name,
+            data: .init(firstMs: series.openTime[data.rows.first!], lastMs: series.openTime[data.rows.last!], samples: data.count),
+            label: set.label.canonical, horizon: set.label.horizon,
+            cv: .init(folds: cv.folds, mode: cv.mode.rawValue, embargo: cv.embargo, calibration: calibration.rawValue),
+            scaler: report.model.scaler, calibration: report.model.calibration,
+            metrics: .init(overall: report.overall, ece: report.ece, eceUncalibrated: report.eceUncalibrated, folds: report.folds),
+            codeVersion: ModelManifest.codeVersion, seed: seed, weights: .init(file: "", sha256: "", count: 0, shapes: []))
+        try FileManager.default.createDirectory(at: directory.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let saved = try ModelArtifact.save(report.model, manifest: manifest, to: directory)
+        let o = report.overall
+        let entry = ModelEntry(
+            name: name, version: version, kind: spec.kind, path: directory.path, featureSet: set.name, featureHash: set.contentHash,
+            symbol: symbol.name, interval: interval.name, createdMs: Int64(Date().timeIntervalSince1970 * 1000), active: false,
+            summary: String(format: "AUC %.4f  log loss %.4f  Brier %.4f  IC %.4f  ECE %.4f  (%d OOF samples)", o.auc, o.logLoss, o.brier, o.ic, report.ece, o.samples))
+        try store.models.register(entry, activate: promote)
+        return Outcome(manifest: saved, report: report, directory: directory, entry: try store.models.entry(name, version: version))
+    }
+}

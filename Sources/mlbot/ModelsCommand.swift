@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import Learning
+import Market
+import Store
+
+/// `mlbot models …`: the registry of trained models.
+struct ModelsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "models",
+        abstract: "List, inspect, promote, roll back and delete trained models.",
+        discussion: """
+            Exactly one version of each name is active (the one the service uses).
+
+            Examples:
+              mlbot models list --json
+              mlbot models show default-ETHUSDT-1m-logistic@2
+              mlbot models promote default-ETHUSDT-1m-logistic@2
+              mlbot models rollback default-ETHUSDT-1m-logistic
+              mlbot models delete default-ETHUSDT-1m-logistic@1
+            """,
+        subcommands: [List.self, Show.self, Promote.self, Rollback.self, Delete.self]
+    )
+
+    /// NAME or NAME@VERSION.
+    static func parse(_ ref: String, requireVersion: Bool) throws -> (String, Int?) {
+        let parts = ref.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count <= 2, !parts[0].isEmpty else { throw ValidationError("expected NAME or NAME@VERSION, got '\(ref)'") }
+        if parts.count == 2 {
+            guard let v = Int(parts[1]), v > 0 else { throw ValidationError("expected a positive version after '@', got '\(parts[1])'") }
+            return (String(parts[0]), v)
+        }
+        if requireVersion { throw ValidationError("expected NAME@VERSION, got '\(ref)'") }
+        return (String(parts[0]), nil)
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List registered models.", discussion: "Example:\n  mlbot models list --json")
+        @OptionGroup var global: GlobalOptions
+        @Flag(help: "Print JSON (keys: name, version, kind, active, feature_set, feature_hash, symbol, interval, created, path, summary).") var json = false
+
+        struct Row: Encodable {
+            let name: String, version: Int, kind: String, active: Bool, feature_set: String, feature_hash: String
+            let symbol: String, interval: String, created: String, path: String, summary: String
+        }
+
+        func run() throws {
+            let store = try global.openStore(try global.loadConfig(), mustExist: true)
+            let rows = try store.models.list().map {
+                Row(name: $0.name, version: $0.version, kind: $0.kind, active: $0.active, feature_set: $0.featureSet, feature_hash: $0.featureHash,
+                    symbol: $0.symbol, interval: $0.interval, created: UTCTime.iso($0.createdMs), path: $0.path, summary: $0.summary)
+            }
+            if json {
+                let e = JSONEncoder()
+                e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+                print(String(decoding: try e.encode(rows), as: UTF8.self))
+                return
+            }
+            if rows.isEmpty { print("no models registered; try: mlbot train --symbol ETHUSDT --interval 1m"); return }
+            for r in rows {
+                print("\(r.active ? "*" : " ") \(r.name)@\(r.version)  \(r.kind)  \(r.symbol) \(r.interval)  set \(r.feature_set)  \(r.created)")
+                print("    \(r.summary)")
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one model's description (model.json), after checking its files.",
+                                                        discussion: "Example:\n  mlbot models show default-ETHUSDT-1m-logistic@1")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "NAME (the active version) or NAME@VERSION.") var model: String
+
+        func run() throws {
+            let (name, version) = try ModelsCommand.parse(model, requireVersion: false)
+            let store = try global.openStore(try global.loadConfig(), mustExist: true)
+            let entry = try store.models.entry(name, version: version)
+            let (manifest, _) = try ModelArtifact.load(URL(fileURLWithPath: entry.path))
+            let e = JSONEncoder()
+            e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            print("\(entry.name)@\(entry.version)\(entry.active ? " (active)" : "")  \(entry.path)")
+            print(String(decoding: try e.encode(manifest), as: UTF8.self))
+        }
+    }
+
+    struct Promote: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Make a version the active one.", discussion: "Example:\n  mlbot models promote eth@2")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "NAME@VERSION.") var model: String
+        func run() throws {
+            let (name, version) = try ModelsCommand.parse(model, requireVersion: true)
+            let store = try global.openStore(try global.loadConfig(), mustExist: true)
+            let entry = try store.models.entry(name, version: version)
+            _ = try ModelArtifact.load(URL(fileURLWithPath: entry.path))  // never activate a model that cannot load
+            try store.models.promote(name, version: version!)
+            print("\(name)@\(version!) is now active")
+        }
+    }
+
+    struct Rollback: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Activate the newest version older than the active one.", discussion: "Example:\n  mlbot models rollback eth")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "NAME.") var name: String
+        func run() throws {
+            let store = try global.openStore(try global.loadConfig(), mustExist: true)
+            let e = try store.models.rollback(name)
+            print("\(name)@\(e.version) is now active")
+        }
+    }
+
+    struct Delete: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete an inactive version and its files.", discussion: "Example:\n  mlbot models delete eth@1")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "NAME@VERSION.") var model: String
+        func run() throws {
+            let (name, version) = try ModelsCommand.parse(model, requireVersion: true)
+            let store = try global.openStore(try global.loadConfig(), mustExist: true)
+            let e = try store.models.delete(name, version: version!)
+            try? FileManager.default.removeItem(atPath: e.path)
+            print("deleted \(name)@\(version!) (\(e.path))")
+        }
+    }
+}
