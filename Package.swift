@@ -36,11 +36,11 @@ let package = Package(
 
         // Executables: thin fronts.
         .executableTarget(name: "mlbot", dependencies: [
-            "Config", "MarketData", "Store", "Market", "Exchange", "Features", "Learning",
+            "Config", "MarketData", "Store", "Market", "Exchange", "Features", "Learning", "NumericKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "mlbot-bench", dependencies: [
-            "NumericKit", "CLinearAlgebra", "Market", "Store", "MarketData", "Features",
+            "NumericKit", "CLinearAlgebra", "Market", "Store", "MarketData", "Features", "Learning",
         ]),
 
         // Test support: shared fixtures and a local fake Bybit V5 server.

@@ -2,5 +2,5 @@
 // whose LAPACK calls resolve into OpenBLAS.
 #include <cblas.h>
 #include <lapacke.h>
-// mallopt: numeric code tunes the allocator for its large matrices (NumericKit.MemoryTuning).
+// mallopt: numeric code tunes the allocator for its large matrices (NumericKit.ProcessTuning).
 #include <malloc.h>

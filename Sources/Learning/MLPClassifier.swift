@@ -1,4 +1,5 @@
 import CLinearAlgebra
+import Dispatch
 import Foundation
 import NumericKit
 
@@ -61,18 +62,20 @@ public struct MLPClassifier: Sendable, Equatable, Codable {
         deinit { for p in z + a + dz { p.deallocate() } }
     }
 
-    /// Forward pass for `b` rows in `x` (b × inputs, column-major, leading dimension b).
-    /// Leaves the output probabilities in ws.a.last.
-    func forward(_ x: UnsafePointer<Double>, rows b: Int, _ ws: Workspace) {
+    /// Forward pass for `b` rows in `x`: b × inputs column-major (leading dimension b), or, when
+    /// `rowMajor`, the same rows stored one after another (leading dimension inputs). Leaves the
+    /// output probabilities in ws.a.last.
+    func forward(_ x: UnsafePointer<Double>, rows b: Int, rowMajor: Bool = false, _ ws: Workspace) {
         var input = x
         for l in 0..<layers {
             let fanIn = sizes[l], fanOut = sizes[l + 1]
             let z = ws.z[l], a = ws.a[l]
             // Z = bias (broadcast) + input · W
             for j in 0..<fanOut { let bj = biases[l][j]; for i in 0..<b { z[j * b + i] = bj } }
+            let transposedInput = l == 0 && rowMajor
             weights[l].withUnsafeBufferPointer { w in
-                cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, blasint(b), blasint(fanOut), blasint(fanIn), 1,
-                            input, blasint(b), w.baseAddress, blasint(fanIn), 1, z, blasint(b))
+                cblas_dgemm(CblasColMajor, transposedInput ? CblasTrans : CblasNoTrans, CblasNoTrans, blasint(b), blasint(fanOut), blasint(fanIn), 1,
+                            input, blasint(transposedInput ? fanIn : b), w.baseAddress, blasint(fanIn), 1, z, blasint(b))
             }
             if l == layers - 1 {
                 for i in 0..<(b * fanOut) { a[i] = 1 / (1 + exp(-z[i])) }
@@ -84,13 +87,16 @@ public struct MLPClassifier: Sendable, Equatable, Codable {
     }
 
     /// Gradients of the batch loss (mean cross-entropy + l2 term) with respect to every weight and bias.
-    func gradients(_ x: UnsafePointer<Double>, y: UnsafePointer<Double>, rows b: Int, l2: Double, _ ws: Workspace,
-                   into gw: inout [[Double]], _ gb: inout [[Double]]) {
-        forward(x, rows: b, ws)
-        // Output layer: dL/dz = (p − y) / b for sigmoid + cross-entropy.
+    /// `meanOver` is the size of the whole mini-batch when these rows are only part of it (the
+    /// parts' gradients then add up to the batch gradient); the l2 term is added when `l2` ≠ 0.
+    func gradients(_ x: UnsafePointer<Double>, y: UnsafePointer<Double>, rows b: Int, rowMajor: Bool = false, l2: Double, _ ws: Workspace,
+                   meanOver: Int? = nil, into gw: inout [[Double]], _ gb: inout [[Double]]) {
+        forward(x, rows: b, rowMajor: rowMajor, ws)
+        // Output layer: dL/dz = (p − y) / batch for sigmoid + cross-entropy.
         let lastIndex = layers - 1
         let out = ws.dz[lastIndex], p = ws.a[lastIndex]
-        for i in 0..<b { out[i] = (p[i] - y[i]) / Double(b) }
+        let denominator = Double(meanOver ?? b)
+        for i in 0..<b { out[i] = (p[i] - y[i]) / denominator }
         for l in stride(from: lastIndex, through: 0, by: -1) {
             let fanIn = sizes[l], fanOut = sizes[l + 1]
             let input: UnsafePointer<Double> = l == 0 ? x : UnsafePointer(ws.a[l - 1])
@@ -100,8 +106,9 @@ public struct MLPClassifier: Sendable, Equatable, Codable {
                 weights[l].withUnsafeBufferPointer { w in
                     for i in 0..<(fanIn * fanOut) { g[i] = l2 * w[i] }
                 }
-                cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, blasint(fanIn), blasint(fanOut), blasint(b), 1,
-                            input, blasint(b), dz, blasint(b), 1, g.baseAddress, blasint(fanIn))
+                let rowMajorInput = l == 0 && rowMajor
+                cblas_dgemm(CblasColMajor, rowMajorInput ? CblasNoTrans : CblasTrans, CblasNoTrans, blasint(fanIn), blasint(fanOut), blasint(b), 1,
+                            input, blasint(rowMajorInput ? fanIn : b), dz, blasint(b), 1, g.baseAddress, blasint(fanIn))
             }
             for j in 0..<fanOut {
                 var s = 0.0
@@ -141,28 +148,57 @@ public struct MLPClassifier: Sendable, Equatable, Codable {
         let trainCount = max(1, n - validation)
         var rng = SeededRNG(seed: o.seed &+ 1)
         var order = Array(0..<trainCount)
-        let ws = Workspace(model.sizes, batch: o.batchSize)
-        var gw = model.weights.map { [Double](repeating: 0, count: $0.count) }, gb = model.biases.map { [Double](repeating: 0, count: $0.count) }
+        // Each mini-batch is split in two halves whose gradients are computed side by side and
+        // added in a fixed order (deterministic): with single-threaded OpenBLAS (`ProcessTuning`)
+        // this keeps two cores busier than OpenBLAS's own threads do on such small gemms.
+        let parts = o.batchSize >= 64 ? 2 : 1
+        let workspaces = (0..<parts).map { _ in Workspace(model.sizes, batch: o.batchSize) }
+        let zeroW = model.weights.map { [Double](repeating: 0, count: $0.count) }, zeroB = model.biases.map { [Double](repeating: 0, count: $0.count) }
+        var partW = [[[Double]]](repeating: zeroW, count: parts), partB = [[[Double]]](repeating: zeroB, count: parts)
+        var gw = zeroW, gb = zeroB
         var mw = gw, vw = gw, mb = gb, vb = gb
         var step = 0.0
         let valX = gather(x, rows: Array(trainCount..<n))
         let valY = Array(y[trainCount..<n])
         let valWs = Workspace(model.sizes, batch: n - trainCount)
         var best = Double.infinity, bestModel = model, stale = 0
+        // Shuffled batches gather whole rows: keep a row-major copy so each row is one contiguous
+        // read instead of k cache misses, and feed it to the first layer as it is.
+        let rowMajor = x.transposed().storage
         var batchX = [Double](repeating: 0, count: o.batchSize * k), batchY = [Double](repeating: 0, count: o.batchSize)
         for epoch in 1...max(1, o.maxEpochs) {
             for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
             var start = 0
             while start < trainCount {
                 let b = min(o.batchSize, trainCount - start)
-                x.storage.withUnsafeBufferPointer { xs in
-                    for j in 0..<k { for i in 0..<b { batchX[j * b + i] = xs[j * n + order[start + i]] } }
+                rowMajor.withUnsafeBufferPointer { src in
+                    batchX.withUnsafeMutableBufferPointer { dst in
+                        for i in 0..<b {
+                            (dst.baseAddress! + i * k).update(from: src.baseAddress! + order[start + i] * k, count: k)
+                        }
+                    }
                 }
                 for i in 0..<b { batchY[i] = y[order[start + i]] }
+                let current = model
                 batchX.withUnsafeBufferPointer { bx in
                     batchY.withUnsafeBufferPointer { by in
-                        model.gradients(bx.baseAddress!, y: by.baseAddress!, rows: b, l2: o.l2, ws, into: &gw, &gb)
+                        let inputs = BatchPointers(x: bx.baseAddress!, y: by.baseAddress!)
+                        partW.withUnsafeMutableBufferPointer { pw in
+                            partB.withUnsafeMutableBufferPointer { pb in
+                                let outs = GradientPointers(w: pw.baseAddress!, b: pb.baseAddress!)
+                                DispatchQueue.concurrentPerform(iterations: parts) { h in
+                                    let lo = b * h / parts, hi = b * (h + 1) / parts
+                                    current.gradients(inputs.x + lo * k, y: inputs.y + lo, rows: hi - lo, rowMajor: true,
+                                                      l2: h == 0 ? o.l2 : 0, workspaces[h], meanOver: b,
+                                                      into: &outs.w[h], &outs.b[h])
+                                }
+                            }
+                        }
                     }
+                }
+                for l in 0..<model.layers {
+                    for i in gw[l].indices { var s = 0.0; for h in 0..<parts { s += partW[h][l][i] }; gw[l][i] = s }
+                    for j in gb[l].indices { var s = 0.0; for h in 0..<parts { s += partB[h][l][j] }; gb[l][j] = s }
                 }
                 step += 1
                 let c1 = 1 - pow(0.9, step), c2 = 1 - pow(0.999, step)
@@ -210,3 +246,15 @@ public struct MLPClassifier: Sendable, Equatable, Codable {
         return Array(UnsafeBufferPointer(start: ws.a[layers - 1], count: x.rows))
     }
 }
+
+/// A mini-batch shared read-only by the gradient workers.
+private struct BatchPointers: @unchecked Sendable {
+    let x: UnsafePointer<Double>, y: UnsafePointer<Double>
+}
+
+/// Per-worker gradient outputs (each worker writes only its own element).
+private struct GradientPointers: @unchecked Sendable {
+    let w: UnsafeMutablePointer<[[Double]]>, b: UnsafeMutablePointer<[[Double]]>
+}
+
+extension MLPClassifier.Workspace: @unchecked Sendable {}

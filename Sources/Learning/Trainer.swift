@@ -19,6 +19,12 @@ public struct TrainedModel: Sendable, Equatable {
     public let model: FittedModel
     public let calibration: Calibration
 
+    public init(scaler: Standardizer, model: FittedModel, calibration: Calibration) {
+        self.scaler = scaler
+        self.model = model
+        self.calibration = calibration
+    }
+
     /// Calibrated P(up) for raw (unstandardised) feature rows.
     public func probabilities(_ x: Matrix) throws -> [Double] {
         try model.scores(scaler.transform(x)).map(calibration.probability)

@@ -82,10 +82,21 @@ public struct Matrix: Equatable, Sendable {
 
     public var isSquare: Bool { rows == columns }
 
+    /// Aᵀ, copied in 64 × 64 tiles so both sides stay in cache.
     public func transposed() -> Matrix {
-        var t = Matrix(rows: columns, columns: rows)
-        for j in 0..<columns { for i in 0..<rows { t.storage[i * columns + j] = storage[j * rows + i] } }
-        return t
+        let r = rows, c = columns
+        return Matrix(rows: c, columns: r) { out in
+            storage.withUnsafeBufferPointer { src in
+                let tile = 64
+                for j0 in stride(from: 0, to: c, by: tile) {
+                    for i0 in stride(from: 0, to: r, by: tile) {
+                        for j in j0..<Swift.min(j0 + tile, c) {
+                            for i in i0..<Swift.min(i0 + tile, r) { out[i * c + j] = src[j * r + i] }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Largest absolute element-wise difference; shapes must agree.

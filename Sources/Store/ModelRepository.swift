@@ -49,9 +49,11 @@ public enum ModelRegistryError: Error, CustomStringConvertible, Equatable {
 public struct ModelRepository: Sendable {
     let pool: DatabasePool
 
-    /// The version number the next model of `name` gets.
+    /// The version number the next model of `name` gets (never one issued before, even if deleted).
     public func nextVersion(_ name: String) throws -> Int {
-        try pool.read { db in (try Int.fetchOne(db, sql: "SELECT MAX(version) FROM models WHERE name = ?", arguments: [name]) ?? 0) + 1 }
+        try pool.read { db in
+            (try Int.fetchOne(db, sql: "SELECT last_version FROM model_versions WHERE name = ?", arguments: [name]) ?? 0) + 1
+        }
     }
 
     /// Registers a version; the first version of a name becomes active, later ones when `activate`.
@@ -60,6 +62,10 @@ public struct ModelRepository: Sendable {
             let hasActive = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM models WHERE name = ? AND active = 1)", arguments: [e.name]) ?? false
             let makeActive = activate || !hasActive
             if makeActive { try db.execute(sql: "UPDATE models SET active = 0 WHERE name = ?", arguments: [e.name]) }
+            try db.execute(sql: """
+                INSERT INTO model_versions (name, last_version) VALUES (?, ?)
+                ON CONFLICT (name) DO UPDATE SET last_version = max(last_version, excluded.last_version)
+                """, arguments: [e.name, e.version])
             try db.execute(sql: """
                 INSERT INTO models (name, version, kind, path, feature_set, feature_hash, symbol, interval, created_ms, active, summary)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

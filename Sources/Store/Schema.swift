@@ -44,6 +44,11 @@ enum Schema {
                     PRIMARY KEY (name, version)
                 );
                 CREATE UNIQUE INDEX models_one_active ON models (name) WHERE active = 1;
+                -- The highest version ever issued per name: deleted versions are never reissued.
+                CREATE TABLE model_versions (
+                    name         TEXT    PRIMARY KEY,
+                    last_version INTEGER NOT NULL
+                );
                 """)
         }
         return m

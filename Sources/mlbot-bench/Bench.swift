@@ -1,5 +1,6 @@
 import CLinearAlgebra
 import Features
+import Learning
 import Foundation
 import Market
 import MarketData
@@ -9,9 +10,16 @@ import Store
 /// `mlbot-bench`: timings of the hot paths (run with `swift run -c release mlbot-bench [name…]`).
 @main
 struct Bench {
-    static let all = ["import", "synth", "dgemm", "features"]
+    static let all = ["import", "synth", "dgemm", "features", "train"]
 
-    static func main() throws {
+    static func main() {
+        do { try run() } catch {
+            FileHandle.standardError.write(Data("mlbot-bench: \(error)\n".utf8))
+            exit(2)
+        }
+    }
+
+    static func run() throws {
         var names = Array(CommandLine.arguments.dropFirst())
         if names.contains("--help") || names.contains("-h") {
             print("usage: mlbot-bench [\(all.joined(separator: "|"))]…   (no name: all; build with -c release)")
@@ -24,12 +32,13 @@ struct Bench {
         #if DEBUG
         print("warning: debug build; figures are only meaningful with -c release")
         #endif
-        MemoryTuning.retainLargeAllocations()
-        print("BLAS threads: \(BLASThreads.count), cores: \(ProcessInfo.processInfo.activeProcessorCount)")
+        ProcessTuning.configureForParallelKernels()
+        print("OpenBLAS threads: \(BLASThreads.count) (mlbot parallelises its own kernels; dgemm below uses 2), cores: \(ProcessInfo.processInfo.activeProcessorCount)")
         if names.contains("import") { try csvImport() }
         if names.contains("synth") { try synth() }
         if names.contains("dgemm") { try dgemm() }
         if names.contains("features") { try features() }
+        if names.contains("train") { try train() }
     }
 
     /// Best wall time of `repeats` runs, in seconds.
@@ -101,6 +110,9 @@ struct Bench {
     }
 
     static func dgemm() throws {
+        // A single large dgemm is where OpenBLAS's own threads do pay: measure with 2.
+        BLASThreads.set(2)
+        defer { BLASThreads.set(1) }
         let n = 2048
         print("dgemm \(n)×\(n) (best of 5)")
         var rng = SeededRNG(seed: 5)
@@ -156,6 +168,51 @@ extension Bench {
             for i in 0..<n { s.update(x.bar(i)) }
         }
         row("streaming, whole set, per bar", streamed, String(format: "%.0f ns/bar", streamed / Double(n) * 1e9))
+    }
+}
+
+extension Bench {
+    /// Ridge, logistic and one MLP epoch on 1,000,000 × 64, as bench/sklearn_train.py does.
+    static func train() throws {
+        let n = 1_000_000, k = 64
+        print("Training on \(n) × \(k) (standardised Gaussian features, logistic ground truth)")
+        var rng = SeededRNG(seed: 7)
+        let x = try Matrix(rows: n, columns: k, columnMajor: (0..<(n * k)).map { _ in rng.normal() })
+        let truth = (0..<k).map { _ in 0.2 * rng.normal() }
+        var margin = [Double](repeating: 0, count: n)
+        try BLAS.gemv(x, truth, into: &margin)
+        let y = margin.map { rng.uniform() < 1 / (1 + exp(-$0)) ? 1.0 : 0.0 }
+
+        let syrk = time(3) { _ = BLAS.syrk(x) }
+        row("syrk XᵀX (the normal-equations step)", syrk, String(format: "%.1f GFLOP/s (n·k² flops)", Double(n) * Double(k * k) / syrk / 1e9))
+        let gemm = time(3) { _ = try? BLAS.multiply(x, x, transA: .transpose) }
+        row("dgemm XᵀX for comparison (2·n·k² flops)", gemm, String(format: "%.1f GFLOP/s", 2 * Double(n) * Double(k * k) / gemm / 1e9))
+
+        var ridge: RidgeRegression?
+        let tr = try time(3) { ridge = try RidgeRegression.fit(x: x, y: y, lambda: 1) }
+        row("ridge (syrk + Cholesky)", tr, "solver \(ridge!.solver)")
+        var logistic: LogisticRegression?
+        let tl = try time(3) { logistic = try LogisticRegression.fit(x: x, y: y, lambda: 1) }
+        row("logistic (Newton/IRLS, λ = 1)", tl, "\(logistic!.iterations) iterations")
+        let tt = time(2) { _ = x.transposed() }
+        row("  (of which: row-major copy for batch gathering)", tt, "")
+        var o = MLPClassifier.Options()
+        o.hidden = [64, 32]; o.maxEpochs = 1; o.batchSize = 512; o.validationFraction = 0.0001
+        let te = time(2) { _ = MLPClassifier.fit(x: x, y: y, options: o) }
+        row("MLP (64, 32), one epoch, Adam, batch 512", te, rate(Double(n), te, "rows"))
+
+        // One-row prediction through the whole trained pipeline: scaler → model → calibration.
+        let scaler = Standardizer(fitting: x)
+        let model = TrainedModel(scaler: scaler, model: .logistic(logistic!), calibration: .platt(a: 1, b: 0))
+        let rowValues = (0..<k).map { x[123, $0] }
+        let reps = 200_000
+        var sink = 0.0
+        let tp = try time(3) { for _ in 0..<reps { sink += try model.probability(rowValues) } }
+        row("logistic: predict one row (scaler + model + Platt)", tp, String(format: "%.0f ns/row", tp / Double(reps) * 1e9))
+        let mlp = TrainedModel(scaler: scaler, model: .mlp(MLPClassifier(inputs: k, hidden: [64, 32], seed: 1)), calibration: .platt(a: 1, b: 0))
+        let tm = try time(3) { for _ in 0..<(reps / 10) { sink += try mlp.probability(rowValues) } }
+        row("MLP (64, 32): predict one row", tm, String(format: "%.0f ns/row", tm / Double(reps / 10) * 1e9))
+        if sink.isNaN { print("") }
     }
 }
 

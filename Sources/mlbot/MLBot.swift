@@ -1,4 +1,5 @@
 import ArgumentParser
+import NumericKit
 
 /// The `mlbot` command line: research, service and control in one binary.
 @main
@@ -21,4 +22,9 @@ struct MLBot: ParsableCommand {
             """,
         subcommands: [DataCommand.self, FeaturesCommand.self, TrainCommand.self, ModelsCommand.self]
     )
+
+    static func main() {
+        ProcessTuning.configureForParallelKernels()
+        main(nil)
+    }
 }

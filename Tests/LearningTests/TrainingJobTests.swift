@@ -89,6 +89,7 @@ let smallMLP: ModelSpec = {
         #expect(throws: ModelRegistryError.deletingActive("m@3")) { try store.models.delete("m", version: 3) }
         _ = try store.models.delete("m", version: 1)
         #expect(try store.models.list().map(\.version) == [2, 3])
+        #expect(try store.models.nextVersion("m") == 4)
         #expect(try store.models.list().filter(\.active).count == 1)
         #expect(throws: ModelRegistryError.unknown("m@7")) { try store.models.entry("m", version: 7) }
     }
