@@ -118,6 +118,11 @@ public struct FeatureSet: Sendable {
 }
 
 extension FeatureSet {
+    /// The same set with another label (features are unchanged).
+    public func withLabel(_ label: LabelSpec) -> FeatureSet {
+        FeatureSet(name: name, file: file, reference: reference, indicators: indicators, label: label)
+    }
+
     /// The same set with the label's horizon replaced (features are unchanged).
     public func withHorizon(_ h: Int) -> FeatureSet {
         let label: LabelSpec

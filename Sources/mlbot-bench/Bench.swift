@@ -201,6 +201,20 @@ extension Bench {
         let te = time(2) { _ = MLPClassifier.fit(x: x, y: y, options: o) }
         row("MLP (64, 32), one epoch, Adam, batch 512", te, rate(Double(n), te, "rows"))
 
+        // The realistic problem: the default feature set over 1,000,800 synthetic 1m bars of ETHUSDT
+        // (what `mlbot data synth --symbols BTCUSDT,ETHUSDT --days 695` stores), label = 15-bar
+        // forward return > 0; bench/sklearn_train.py --features FILE runs scikit-learn on the same.
+        let bars = 695 * 1440
+        let market = try SyntheticMarket(SyntheticMarket.Config(symbols: try ["BTCUSDT", "ETHUSDT"].map(Symbol.init), interval: .oneMinute,
+                                                                start: 1_704_067_200_000, bars: bars, seed: 42)).generate()
+        let set = try FeatureSet.named("default").withLabel(.forwardReturn(horizon: 15))
+        let frame = FeaturePipeline(set).compute(FeatureInput(market[1], reference: market[0]))
+        let data = Dataset(frame, closes: market[1].close)
+        let z = Standardizer(fitting: data.x).transform(data.x)
+        var real: LogisticRegression?
+        let treal = try time(3) { real = try LogisticRegression.fit(x: z, y: data.y, lambda: 1) }
+        row("logistic on the default feature set (\(data.count) × \(data.features))", treal, "\(real!.iterations) iterations")
+
         // One-row prediction through the whole trained pipeline: scaler → model → calibration.
         let scaler = Standardizer(fitting: x)
         let model = TrainedModel(scaler: scaler, model: .logistic(logistic!), calibration: .platt(a: 1, b: 0))
