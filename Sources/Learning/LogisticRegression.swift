@@ -1,4 +1,5 @@
 import CLinearAlgebra
+import Dispatch
 import Foundation
 import NumericKit
 
@@ -32,22 +33,42 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
             for i in 0..<n { w[i] = y[i] > 0 ? wp : wn }
         }
         let wsum = w.reduce(0, +)
+        let weights = w
         // θ = [β; b]; the data term is averaged over Σw, the penalty is λ/2n·‖β‖².
         var theta = [Double](repeating: 0, count: p)
         let prior = min(max(positives / Double(n), 1e-6), 1 - 1e-6)
         theta[k] = log(prior / (1 - prior))
         let penalty = lambda / Double(n)
 
+        let halves = n >= 65_536 ? 2 : 1
         func objective(_ t: [Double], _ margin: inout [Double]) throws -> Double {
             margin = [Double](repeating: t[k], count: n)
-            try BLAS.gemv(x, Array(t[0..<k]), beta: 1, into: &margin)
-            var loss = 0.0
-            for i in 0..<n {
-                // log(1 + e^m) − y·m, computed without overflow.
-                let m = margin[i]
-                let softplus = m > 0 ? m + log1p(exp(-m)) : log1p(exp(m))
-                loss += w[i] * (softplus - y[i] * m)
+            let beta = Array(t[0..<k])
+            var partial = [Double](repeating: 0, count: halves)
+            // Rows split between two workers: each computes its margins (dgemv on its rows) and
+            // its part of the loss; the parts are added in a fixed order.
+            x.storage.withUnsafeBufferPointer { xs in
+                margin.withUnsafeMutableBufferPointer { mg in
+                    partial.withUnsafeMutableBufferPointer { out in
+                        let io = ObjectivePointers(x: xs.baseAddress!, margin: mg.baseAddress!, partial: out.baseAddress!)
+                        DispatchQueue.concurrentPerform(iterations: halves) { h in
+                            let lo = n * h / halves, hi = n * (h + 1) / halves
+                            cblas_dgemv(CblasColMajor, CblasNoTrans, blasint(hi - lo), blasint(k), 1, io.x + lo, blasint(n),
+                                        beta, 1, 1, io.margin + lo, 1)
+                            var loss = 0.0
+                            for i in lo..<hi {
+                                // log(1 + e^m) − y·m, computed without overflow.
+                                let m = io.margin[i]
+                                let softplus = m > 0 ? m + log1p(exp(-m)) : log1p(exp(m))
+                                loss += weights[i] * (softplus - y[i] * m)
+                            }
+                            io.partial[h] = loss
+                        }
+                    }
+                }
             }
+            let loss = partial.reduce(0, +)
+            guard loss.isFinite else { throw LinearAlgebraError.nonFiniteInput(operation: "logistic objective") }
             var reg = 0.0
             for j in 0..<k { reg += t[j] * t[j] }
             return loss / wsum + 0.5 * penalty * reg
@@ -63,6 +84,37 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
             // (dgemv on the chunk while it is in cache) and the Hessian (dsyrk of the chunk scaled by
             // √sᵢ). Each worker sums into its own buffers; the two halves are added at the end.
             let workers = n >= 4 * chunk ? 2 : 1
+            if iteration == 1 && classWeights == .none && theta[0..<k].allSatisfy({ $0 == 0 }) {
+                // From the start point every row has the same probability, so the Hessian is a
+                // multiple of the plain Gram matrix [X 1]ᵀ[X 1]: no per-row weighting pass needed.
+                let p0 = 1 / (1 + exp(-theta[k]))
+                let c = p0 * (1 - p0) / wsum
+                let gram = BLAS.syrk(x)
+                var hessian = Matrix(rows: p, columns: p)
+                var residual = [Double](repeating: 0, count: n)
+                for i in 0..<n { residual[i] = (p0 - y[i]) / wsum }
+                var gradient = try BLAS.multiply(x, residual, trans: .transpose) + [residual.reduce(0, +)]
+                let columnSums = try BLAS.multiply(x, [Double](repeating: 1, count: n), trans: .transpose)
+                for j in 0..<k {
+                    for i in 0..<k { hessian[i, j] = c * gram[i, j] }
+                    hessian[k, j] = c * columnSums[j]; hessian[j, k] = c * columnSums[j]
+                    hessian[j, j] += penalty
+                    gradient[j] += penalty * theta[j]
+                }
+                hessian[k, k] = c * Double(n)
+                let step = try LAPACK.posv(hessian, .column(gradient)).storage
+                var candidate = theta
+                var trialMargin = [Double]()
+                var t = 1.0, next = current
+                while t > 1e-10 {
+                    for j in 0..<p { candidate[j] = theta[j] - t * step[j] }
+                    next = try objective(candidate, &trialMargin)
+                    if next <= current { break }
+                    t *= 0.5
+                }
+                theta = candidate; margin = trialMargin; current = next
+                continue
+            }
             var partials = [Partial](repeating: Partial(p: p), count: workers)
             let shared = SharedInputs(x: x, margin: margin, w: w, y: y, wsum: wsum)
             // The split is fixed, so the sums do not depend on timing. (With 2-threaded OpenBLAS
@@ -176,4 +228,9 @@ private struct Partial {
 private struct PartialsPointer: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<Partial>
     init(_ p: UnsafeMutablePointer<Partial>) { pointer = p }
+}
+
+/// The objective's buffers shared with its two workers (each writes only its own rows).
+private struct ObjectivePointers: @unchecked Sendable {
+    let x: UnsafePointer<Double>, margin: UnsafeMutablePointer<Double>, partial: UnsafeMutablePointer<Double>
 }
