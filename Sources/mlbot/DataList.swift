@@ -31,9 +31,7 @@ struct DataList: ParsableCommand {
                 first_ms: $0.first, last_ms: $0.last, bars: $0.bars, missing_bars: $0.missingBars, gaps: $0.gaps)
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+            try JSONOutput.print(rows)
             return
         }
         if rows.isEmpty { print("no bars in \(store.path); try: mlbot data synth"); return }

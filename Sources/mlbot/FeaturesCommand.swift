@@ -48,9 +48,7 @@ struct FeaturesList: ParsableCommand {
                 warm_up: $0.warmUp, outputs: $0.outputs)
         }
         if json {
-            let e = JSONEncoder()
-            e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-            print(String(decoding: try e.encode(rows), as: UTF8.self))
+            try JSONOutput.print(rows)
             return
         }
         if rows.isEmpty { print("no feature sets in \(sets.featuresDir)/") }

@@ -50,12 +50,7 @@ struct ModelsCommand: ParsableCommand {
                 Row(name: $0.name, version: $0.version, kind: $0.kind, active: $0.active, feature_set: $0.featureSet, feature_hash: $0.featureHash,
                     symbol: $0.symbol, interval: $0.interval, created: UTCTime.iso($0.createdMs), path: $0.path, summary: $0.summary)
             }
-            if json {
-                let e = JSONEncoder()
-                e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-                print(String(decoding: try e.encode(rows), as: UTF8.self))
-                return
-            }
+            if json { try JSONOutput.print(rows); return }
             if rows.isEmpty { print("no models registered; try: mlbot train --symbol ETHUSDT --interval 1m"); return }
             for r in rows {
                 print("\(r.active ? "*" : " ") \(r.name)@\(r.version)  \(r.kind)  \(r.symbol) \(r.interval)  set \(r.feature_set)  \(r.created)")
@@ -75,11 +70,8 @@ struct ModelsCommand: ParsableCommand {
             let store = try global.openStore(try global.loadConfig(), mustExist: true)
             let entry = try store.models.entry(name, version: version)
             let (manifest, _) = try ModelArtifact.load(URL(fileURLWithPath: entry.path))
-            let e = JSONEncoder()
-            e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-            e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
             print("\(entry.name)@\(entry.version)\(entry.active ? " (active)" : "")  \(entry.path)")
-            print(String(decoding: try e.encode(manifest), as: UTF8.self))
+            try JSONOutput.print(manifest)
         }
     }
 
