@@ -32,6 +32,7 @@ let package = Package(
         .target(name: "MarketData", dependencies: ["Market", "NumericKit", "Store", "Exchange"]),
         .target(name: "Config", dependencies: ["Market", "Hashing", .product(name: "Yams", package: "Yams")]),
         .target(name: "Features", dependencies: ["Market", "NumericKit", "Hashing", "Config"]),
+        .target(name: "Backtest", dependencies: ["Market", "NumericKit"]),
         .target(name: "Learning", dependencies: ["Features", "NumericKit", "Store", "Hashing", "CLinearAlgebra"]),
 
         // Executables: thin fronts.
@@ -40,7 +41,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "mlbot-bench", dependencies: [
-            "NumericKit", "CLinearAlgebra", "Market", "Store", "MarketData", "Features", "Learning",
+            "NumericKit", "CLinearAlgebra", "Market", "Store", "MarketData", "Features", "Learning", "Backtest",
         ]),
 
         // Test support: shared fixtures and a local fake Bybit V5 server.
@@ -60,6 +61,7 @@ let package = Package(
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "Store", "Market", "NumericKit", "Exchange", "FakeBybit", "TestSupport"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "TestSupport"]),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "Features", "NumericKit", "Market", "MarketData", "Store", "TestSupport"]),
+        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Market", "MarketData", "NumericKit", "TestSupport"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Market", "MarketData", "NumericKit", "TestSupport"]),
         // Runs the built `mlbot` binary as a user would (the dependency makes `swift test` build it).
         .testTarget(name: "CLITests", dependencies: ["mlbot", "TestSupport", "FakeBybit", "Market"]),
