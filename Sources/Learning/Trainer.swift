@@ -1,3 +1,4 @@
+import Features
 import Foundation
 import NumericKit
 
@@ -50,6 +51,11 @@ public struct TrainReport: Sendable {
     public let ece: Double
     public let eceUncalibrated: Double
     public let model: TrainedModel
+    /// When the trainer was given the whole feature frame: a calibrated out-of-sample
+    /// probability for every frame row inside a test block whose features are all finite (NaN
+    /// elsewhere). Fold f's rows are calibrated with out-of-fold scores of folds before f only, so
+    /// no prediction leans on later data; the first fold has none before it and stays NaN.
+    public let spanProbabilities: [Double]?
 }
 
 /// Training with purged walk-forward evaluation: each fold standardises and fits on its own
@@ -68,17 +74,31 @@ public enum Trainer {
     }
 
     public static func train(_ data: Dataset, spec: ModelSpec, cv: WalkForward, calibration: Calibration.Method,
-                             progress: (FoldReport) -> Void = { _ in }) throws -> TrainReport {
+                             span frame: FeatureFrame? = nil, progress: (FoldReport) -> Void = { _ in }) throws -> TrainReport {
         let needed = (cv.folds + 1) * 20
         guard data.count >= needed else { throw TrainerError.tooFewSamples(data.count, needed: needed) }
         let positives = data.y.reduce(0, +)
         guard positives > 0, positives < Double(data.count) else { throw TrainerError.oneClass }
         var oofScores: [Double] = [], oofIndex: [Int] = [], folds: [FoldReport] = []
-        for (f, split) in cv.splits(rows: data.rows, horizon: data.horizon).enumerated() {
+        var span: [Double]? = frame.map { [Double](repeating: .nan, count: $0.matrix.rows) }
+        let splits = cv.splits(rows: data.rows, horizon: data.horizon)
+        for (f, split) in splits.enumerated() {
             let train = data.subset(split.train), test = data.subset(split.test)
             let scaler = Standardizer(fitting: train.x)
             let model = try spec.fit(x: scaler.transform(train.x), y: train.y)
             let scores = try model.scores(scaler.transform(test.x))
+            if let frame, f > 0 {
+                // Every bar of this test block up to the next block, calibrated on earlier folds' scores.
+                let first = test.rows.first!, last = f + 1 < splits.count ? data.rows[splits[f + 1].test.first!] - 1 : frame.matrix.rows - 1
+                let rows = (first...last).filter { r in (0..<frame.matrix.columns).allSatisfy { frame.matrix[r, $0].isFinite } }
+                if !rows.isEmpty {
+                    let calibrator = try Calibration.fit(calibration, scores: oofScores, y: oofIndex.map { data.y[$0] })
+                    let block = Matrix(rows: rows.count, columns: frame.matrix.columns) { out in
+                        for j in 0..<frame.matrix.columns { for (i, r) in rows.enumerated() { out[j * rows.count + i] = frame.matrix[r, j] } }
+                    }
+                    for (i, s) in try model.scores(scaler.transform(block)).enumerated() { span![rows[i]] = calibrator.probability(s) }
+                }
+            }
             // Per-fold metrics on the raw output, clipped into [0, 1] for ridge.
             let p = scores.map { min(1, max(0, $0)) }
             let report = FoldReport(fold: f + 1, trainSamples: train.count, testSamples: test.count,
@@ -99,6 +119,6 @@ public enum Trainer {
             overall: Metrics(p: calibrated, y: oofY, forwardReturn: oofR),
             ece: Calibration.expectedCalibrationError(p: calibrated, y: oofY),
             eceUncalibrated: Calibration.expectedCalibrationError(p: oofScores.map { min(1, max(0, $0)) }, y: oofY),
-            model: TrainedModel(scaler: scaler, model: final, calibration: calibrator))
+            model: TrainedModel(scaler: scaler, model: final, calibration: calibrator), spanProbabilities: span)
     }
 }
