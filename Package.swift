@@ -33,12 +33,12 @@ let package = Package(
         .target(name: "Config", dependencies: ["Market", "Hashing", .product(name: "Yams", package: "Yams")]),
         .target(name: "Features", dependencies: ["Market", "NumericKit", "Hashing", "Config"]),
         .target(name: "Backtest", dependencies: ["Market", "NumericKit"]),
-        .target(name: "Discovery", dependencies: ["Learning", "Backtest", "Store", "NumericKit", "Features", "Market"]),
+        .target(name: "Discovery", dependencies: ["Learning", "Backtest", "Store", "NumericKit", "Features", "Market", "Config"]),
         .target(name: "Learning", dependencies: ["Features", "NumericKit", "Store", "Hashing", "CLinearAlgebra"]),
 
         // Executables: thin fronts.
         .executableTarget(name: "mlbot", dependencies: [
-            "Config", "MarketData", "Store", "Market", "Exchange", "Features", "Learning", "NumericKit",
+            "Config", "MarketData", "Store", "Market", "Exchange", "Features", "Learning", "NumericKit", "Backtest", "Discovery",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "mlbot-bench", dependencies: [

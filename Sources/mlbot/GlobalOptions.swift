@@ -10,6 +10,14 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "SQLite database path (overrides the config's 'database').")
     var db: String?
 
+    init() {}
+
+    /// The same options, given by a command that names them differently.
+    init(config: String?, db: String?) {
+        self.config = config
+        self.db = db
+    }
+
     func loadConfig() throws -> MlbotConfig {
         try MlbotConfig.load(path: config)
     }

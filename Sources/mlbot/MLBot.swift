@@ -20,7 +20,7 @@ struct MLBot: ParsableCommand {
               mlbot train --set default --symbol ETHUSDT --interval 1m --model logistic --horizon 15
               mlbot models list
             """,
-        subcommands: [DataCommand.self, FeaturesCommand.self, TrainCommand.self, ModelsCommand.self]
+        subcommands: [DataCommand.self, FeaturesCommand.self, TrainCommand.self, ModelsCommand.self, BacktestCommand.self]
     )
 
     static func main() {

@@ -5,7 +5,26 @@ import Testing
 @Suite(.serialized) struct CLITrainTests {
     static let features = Fixtures.repositoryRoot.appendingPathComponent("features").path
 
-    @Test(arguments: [["train"], ["models"], ["models", "list"], ["models", "show"], ["models", "promote"], ["models", "rollback"], ["models", "delete"]])
+    @Test func backtestAStrategyFile() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        let db = dir.appendingPathComponent("t.sqlite").path
+        _ = try CLI.run(["data", "synth", "--db", db, "--symbols", "BTCUSDT,ETHUSDT", "--days", "3"], in: dir)
+        let strategy = Fixtures.repositoryRoot.appendingPathComponent("config/strategy.example.yaml").path
+        let trades = dir.appendingPathComponent("trades.csv").path, equity = dir.appendingPathComponent("equity.csv").path
+        let r = try CLI.run(["backtest", "--db", db, "--features-dir", Self.features, "--config", strategy, "--json",
+                             "--trades", trades, "--equity", equity], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        let json = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
+        #expect(Set(json.keys) == ["strategy", "symbol", "interval", "first", "last", "bars", "metrics", "psr", "model"])
+        #expect(json["symbol"] as? String == "ETHUSDT" && (json["bars"] as! Int) > 1000)
+        let curve = try String(contentsOfFile: equity, encoding: .utf8).split(separator: "\n")
+        #expect(curve.first == "timestamp,equity,return,exposure" && curve.count == (json["bars"] as! Int) + 1)
+        #expect(try String(contentsOfFile: trades, encoding: .utf8).hasPrefix("side,entry_time,entry_price,exit_time,exit_price,result,bars"))
+        let bad = try CLI.run(["backtest", "--db", db, "--config", dir.appendingPathComponent("missing.yaml").path], in: dir)
+        #expect(bad.status != 0 && bad.err.contains("missing.yaml"))
+    }
+
+    @Test(arguments: [["backtest"], ["train"], ["models"], ["models", "list"], ["models", "show"], ["models", "promote"], ["models", "rollback"], ["models", "delete"]])
     func helpHasAnExample(path: [String]) throws {
         let r = try CLI.run(path + ["--help"])
         #expect(r.status == 0 && r.out.contains("Example"), "\(path): \(r.out)")
