@@ -1,6 +1,7 @@
 import Dispatch
-import Foundation
 import Market
+import NumericKit
+import Synchronization
 
 /// The moving-average-cross family: long while SMA(fast) of close is above SMA(slow), flat
 /// otherwise (decided at each close, so executed at the next open). Also the backtest kernel's
@@ -38,13 +39,15 @@ public enum MovingAverageCross {
         let pairs = fast.flatMap { f in slow.map { (f, $0) } }
         let sma = averages(bars.close, windows: fast + slow)
         var results = [GridResult?](repeating: nil, count: pairs.count)
-        let next = Counter()
+        let next = Atomic<Int>(0)
         results.withUnsafeMutableBufferPointer { out in
-            let sink = ResultSink(out.baseAddress!)
+            let sink = UncheckedSendable(out.baseAddress!)
             DispatchQueue.concurrentPerform(iterations: max(1, min(threads, pairs.count))) { _ in
-                while let i = next.take(below: pairs.count) {
+                while true {
+                    let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard i < pairs.count else { return }
                     let (f, s) = pairs[i]
-                    sink.pointer[i] = GridResult(fast: f, slow: s, metrics: run(bars, fast: sma[f]!, slow: sma[s]!, model: model))
+                    sink.value[i] = GridResult(fast: f, slow: s, metrics: run(bars, fast: sma[f]!, slow: sma[s]!, model: model))
                 }
             }
         }
@@ -63,22 +66,4 @@ public enum MovingAverageCross {
         }
         return acc.finish(fees: sim.feesPaid, tradedNotional: sim.tradedNotional)
     }
-}
-
-/// Hands out grid indices to workers.
-final class Counter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-    func take(below limit: Int) -> Int? {
-        lock.lock(); defer { lock.unlock() }
-        guard value < limit else { return nil }
-        value += 1
-        return value - 1
-    }
-}
-
-/// Each worker writes only the result slots it took.
-struct ResultSink: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<MovingAverageCross.GridResult?>
-    init(_ p: UnsafeMutablePointer<MovingAverageCross.GridResult?>) { pointer = p }
 }

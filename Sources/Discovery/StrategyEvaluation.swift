@@ -52,10 +52,9 @@ public enum StrategyEvaluator {
         guard let first = p.firstIndex(where: { !$0.isNaN }) else {
             throw EvaluationError(description: "no out-of-sample predictions (too few folds or rows)")
         }
-        var atr = [Double](repeating: .nan, count: series.count), vol = atr
-        atr.withUnsafeMutableBufferPointer { ATRRatio(period: 14).batch(input, [$0]) }
+        let atr = ATRRatio.averageTrueRange(input, period: 14)
+        var vol = [Double](repeating: .nan, count: series.count)
         vol.withUnsafeMutableBufferPointer { RealizedVolatility(period: 60).batch(input, [$0]) }
-        for t in atr.indices { atr[t] *= series.close[t] }
         let targets = s.rules.targets(probability: p, close: series.close, atr: atr, volatility: vol, barsPerYear: series.interval.barsPerYear)
         let window = BarSeries(symbol: series.symbol, interval: series.interval, bars: (first..<series.count).map { series[$0] })
         let result = Backtester.run(window, targets: Array(targets[first...]), model: s.execution)

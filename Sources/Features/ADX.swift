@@ -34,11 +34,7 @@ public struct ADX: Indicator {
                 plusDM -= plusDM / p
             }
             if diffM > 0 && diffP < diffM { minusDM += diffM } else if diffP > 0 && diffP > diffM { plusDM += diffP }
-            var range = prevHigh - prevLow
-            let a = abs(prevHigh - prevClose)
-            if a > range { range = a }
-            let b = abs(prevLow - prevClose)
-            if b > range { range = b }
+            let range = ATRRatio.trueRange(prevHigh, prevLow, prevClose)
             prevClose = close
             if !smoothing { tr += range; return .nan }
             tr = tr - (tr / p) + range

@@ -17,6 +17,14 @@ public struct ATRRatio: Indicator {
         return r
     }
 
+    /// ATR in price units (ratio × close) for every row; NaN during warm-up.
+    public static func averageTrueRange(_ x: FeatureInput, period: Int) -> [Double] {
+        var atr = [Double](repeating: .nan, count: x.count)
+        atr.withUnsafeMutableBufferPointer { ATRRatio(period: period).batch(x, [$0]) }
+        for t in atr.indices { atr[t] *= x.close[t] }
+        return atr
+    }
+
     public func batch(_ x: FeatureInput, _ out: [UnsafeMutableBufferPointer<Double>]) {
         let o = out[0], n = x.count
         o.fillNaN(upTo: min(n, period))

@@ -53,7 +53,7 @@ public struct FeaturePipeline: Sendable {
         let next = Atomic<Int>(0)
         // Every kernel writes every row of its columns (NaN during warm-up): no zero-fill needed.
         let matrix = Matrix(rows: n, columns: set.outputs.count) { storage in
-            let base = SendablePointer(storage.baseAddress)
+            let base = UncheckedSendable(storage.baseAddress)
             let workers = max(1, min(threads, indicators.count))
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
                 while true {
@@ -61,7 +61,7 @@ public struct FeaturePipeline: Sendable {
                     guard position < order.count else { return }
                     let i = order[position]
                     let columns = (0..<indicators[i].outputs.count).map { j in
-                        UnsafeMutableBufferPointer(start: base.pointer.map { $0 + (offsets[i] + j) * n }, count: n)
+                        UnsafeMutableBufferPointer(start: base.value.map { $0 + (offsets[i] + j) * n }, count: n)
                     }
                     indicators[i].batch(input, columns)
                 }
@@ -81,12 +81,6 @@ public struct FeaturePipeline: Sendable {
 
     /// A streaming run of the whole set.
     public func makeStream() -> FeatureStream { FeatureStream(set) }
-}
-
-/// Lets disjoint column writes cross into concurrent workers.
-struct SendablePointer: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<Double>?
-    init(_ p: UnsafeMutablePointer<Double>?) { pointer = p }
 }
 
 /// The whole set one bar at a time: the service's view of the same features.

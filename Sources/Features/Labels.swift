@@ -39,10 +39,9 @@ public enum LabelSpec: Sendable, Equatable {
         case let .direction(_, dz, _):
             for t in 0..<(n - h) { y[t] = sign(lc[t + h] - lc[t], dz) }
         case let .tripleBarrier(_, pt, sl, period, dz):
-            var atr = [Double](repeating: .nan, count: n)
-            atr.withUnsafeMutableBufferPointer { ATRRatio(period: period).batch(x, [$0]) }
+            let atr = ATRRatio.averageTrueRange(x, period: period)
             for t in 0..<(n - h) where !atr[t].isNaN {
-                let a = atr[t] * x.close[t]  // ATRRatio is ATR / close
+                let a = atr[t]
                 let upper = x.close[t] + pt * a, lower = x.close[t] - sl * a
                 var label = sign(lc[t + h] - lc[t], dz)
                 for j in (t + 1)...(t + h) {

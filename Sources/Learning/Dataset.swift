@@ -29,13 +29,8 @@ public struct Dataset: Sendable {
     /// The usable rows of a feature frame (past warm-up, finite, labelled).
     public init(_ frame: FeatureFrame, closes: [Double]) {
         let rows = frame.trainingRows()
-        let n = frame.matrix.rows, k = frame.matrix.columns, m = rows.count
         let h = frame.label.horizon
-        x = Matrix(rows: m, columns: k) { out in
-            frame.matrix.storage.withUnsafeBufferPointer { src in
-                for j in 0..<k { for (i, r) in rows.enumerated() { out[j * m + i] = src[j * n + r] } }
-            }
-        }
+        x = frame.matrix.gatherRows(rows)
         y = rows.map { frame.labels[$0] > 0 ? 1 : 0 }
         forwardReturn = rows.map { log(closes[$0 + h] / closes[$0]) }
         self.rows = rows
@@ -45,13 +40,7 @@ public struct Dataset: Sendable {
 
     /// The samples at `indices` (in that order).
     public func subset(_ indices: [Int]) -> Dataset {
-        let m = indices.count, n = count, k = features
-        let sub = Matrix(rows: m, columns: k) { out in
-            x.storage.withUnsafeBufferPointer { src in
-                for j in 0..<k { for (i, r) in indices.enumerated() { out[j * m + i] = src[j * n + r] } }
-            }
-        }
-        return Dataset(x: sub, y: indices.map { y[$0] }, forwardReturn: indices.map { forwardReturn[$0] },
+        Dataset(x: x.gatherRows(indices), y: indices.map { y[$0] }, forwardReturn: indices.map { forwardReturn[$0] },
                        rows: indices.map { rows[$0] }, names: names, horizon: horizon)
     }
 }

@@ -50,8 +50,9 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
             x.storage.withUnsafeBufferPointer { xs in
                 margin.withUnsafeMutableBufferPointer { mg in
                     partial.withUnsafeMutableBufferPointer { out in
-                        let io = ObjectivePointers(x: xs.baseAddress!, margin: mg.baseAddress!, partial: out.baseAddress!)
+                        let shared = UncheckedSendable((x: xs.baseAddress!, margin: mg.baseAddress!, partial: out.baseAddress!))
                         DispatchQueue.concurrentPerform(iterations: halves) { h in
+                            let io = shared.value
                             let lo = n * h / halves, hi = n * (h + 1) / halves
                             cblas_dgemv(CblasColMajor, CblasNoTrans, blasint(hi - lo), blasint(k), 1, io.x + lo, blasint(n),
                                         beta, 1, 1, io.margin + lo, 1)
@@ -121,10 +122,10 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
             // inside each worker the cores are oversubscribed: 1.4 s against 0.67 s on 1M × 64;
             // the executables run OpenBLAS single-threaded, see `ProcessTuning`.)
             partials.withUnsafeMutableBufferPointer { parts in
-                let out = PartialsPointer(parts.baseAddress!)
+                let out = UncheckedSendable(parts.baseAddress!)
                 DispatchQueue.concurrentPerform(iterations: workers) { worker in
                     let lo = n * worker / workers, hi = n * (worker + 1) / workers
-                    out.pointer[worker].accumulate(shared, rows: lo..<hi, chunk: chunk, features: k)
+                    out.value[worker].accumulate(shared, rows: lo..<hi, chunk: chunk, features: k)
                 }
             }
             var gradient = partials[0].gradient
@@ -179,7 +180,7 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
 }
 
 /// What the Hessian pass reads (immutable, shared by the workers).
-private struct SharedInputs: @unchecked Sendable {
+private struct SharedInputs: Sendable {
     let x: Matrix, margin: [Double], w: [Double], y: [Double], wsum: Double
 }
 
@@ -223,14 +224,4 @@ private struct Partial {
             }
         }
     }
-}
-
-private struct PartialsPointer: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<Partial>
-    init(_ p: UnsafeMutablePointer<Partial>) { pointer = p }
-}
-
-/// The objective's buffers shared with its two workers (each writes only its own rows).
-private struct ObjectivePointers: @unchecked Sendable {
-    let x: UnsafePointer<Double>, margin: UnsafeMutablePointer<Double>, partial: UnsafeMutablePointer<Double>
 }

@@ -158,7 +158,7 @@ public struct MLPClassifier: Sendable, Equatable, Codable {
         var gw = zeroW, gb = zeroB
         var mw = gw, vw = gw, mb = gb, vb = gb
         var step = 0.0
-        let valX = gather(x, rows: Array(trainCount..<n))
+        let valX = x.gatherRows(Array(trainCount..<n)).storage
         let valY = Array(y[trainCount..<n])
         let valWs = Workspace(model.sizes, batch: n - trainCount)
         var best = Double.infinity, bestModel = model, stale = 0
@@ -182,15 +182,16 @@ public struct MLPClassifier: Sendable, Equatable, Codable {
                 let current = model
                 batchX.withUnsafeBufferPointer { bx in
                     batchY.withUnsafeBufferPointer { by in
-                        let inputs = BatchPointers(x: bx.baseAddress!, y: by.baseAddress!)
                         partW.withUnsafeMutableBufferPointer { pw in
                             partB.withUnsafeMutableBufferPointer { pb in
-                                let outs = GradientPointers(w: pw.baseAddress!, b: pb.baseAddress!)
+                                let shared = UncheckedSendable((x: bx.baseAddress!, y: by.baseAddress!, w: pw.baseAddress!,
+                                                                b: pb.baseAddress!, workspaces: workspaces))
                                 DispatchQueue.concurrentPerform(iterations: parts) { h in
+                                    let io = shared.value
                                     let lo = b * h / parts, hi = b * (h + 1) / parts
-                                    current.gradients(inputs.x + lo * k, y: inputs.y + lo, rows: hi - lo, rowMajor: true,
-                                                      l2: h == 0 ? o.l2 : 0, workspaces[h], meanOver: b,
-                                                      into: &outs.w[h], &outs.b[h])
+                                    current.gradients(io.x + lo * k, y: io.y + lo, rows: hi - lo, rowMajor: true,
+                                                      l2: h == 0 ? o.l2 : 0, io.workspaces[h], meanOver: b,
+                                                      into: &io.w[h], &io.b[h])
                                 }
                             }
                         }
@@ -231,14 +232,6 @@ public struct MLPClassifier: Sendable, Equatable, Codable {
         }
     }
 
-    /// Rows of `x` gathered into a contiguous column-major block.
-    static func gather(_ x: Matrix, rows: [Int]) -> [Double] {
-        let m = rows.count
-        var out = [Double](repeating: 0, count: m * x.columns)
-        for j in 0..<x.columns { for (i, r) in rows.enumerated() { out[j * m + i] = x[r, j] } }
-        return out
-    }
-
     /// P(up) for every row of standardised `x`.
     public func predict(_ x: Matrix) -> [Double] {
         let ws = Workspace(sizes, batch: max(1, x.rows))
@@ -246,15 +239,3 @@ public struct MLPClassifier: Sendable, Equatable, Codable {
         return Array(UnsafeBufferPointer(start: ws.a[layers - 1], count: x.rows))
     }
 }
-
-/// A mini-batch shared read-only by the gradient workers.
-private struct BatchPointers: @unchecked Sendable {
-    let x: UnsafePointer<Double>, y: UnsafePointer<Double>
-}
-
-/// Per-worker gradient outputs (each worker writes only its own element).
-private struct GradientPointers: @unchecked Sendable {
-    let w: UnsafeMutablePointer<[[Double]]>, b: UnsafeMutablePointer<[[Double]]>
-}
-
-extension MLPClassifier.Workspace: @unchecked Sendable {}

@@ -93,10 +93,7 @@ public enum Trainer {
                 let rows = (first...last).filter { r in (0..<frame.matrix.columns).allSatisfy { frame.matrix[r, $0].isFinite } }
                 if !rows.isEmpty {
                     let calibrator = try Calibration.fit(calibration, scores: oofScores, y: oofIndex.map { data.y[$0] })
-                    let block = Matrix(rows: rows.count, columns: frame.matrix.columns) { out in
-                        for j in 0..<frame.matrix.columns { for (i, r) in rows.enumerated() { out[j * rows.count + i] = frame.matrix[r, j] } }
-                    }
-                    for (i, s) in try model.scores(scaler.transform(block)).enumerated() { span![rows[i]] = calibrator.probability(s) }
+                    for (i, s) in try model.scores(scaler.transform(frame.matrix.gatherRows(rows))).enumerated() { span![rows[i]] = calibrator.probability(s) }
                 }
             }
             // Per-fold metrics on the raw output, clipped into [0, 1] for ridge.

@@ -13,7 +13,8 @@ public struct BarFileError: Error, CustomStringConvertible, Equatable {
         self.expected = expected
     }
 
-    public var description: String {
-        "\(file): \(location): field '\(field)': expected \(expected); nothing was imported"
-    }
+    /// Where and what, without the import's promise (the downloader reports the same rules).
+    public var message: String { "\(file): \(location): field '\(field)': expected \(expected)" }
+
+    public var description: String { message + "; nothing was imported" }
 }

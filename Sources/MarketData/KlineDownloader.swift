@@ -101,7 +101,7 @@ public struct KlineDownloader {
             guard b.openTime >= from, b.openTime <= to else {
                 throw DownloadError(detail: "Bybit returned a candle at \(UTCTime.iso(b.openTime)) outside the requested window \(UTCTime.iso(from))…\(UTCTime.iso(to))")
             }
-            do { try validator.add(b, at: i) } catch let e as BarFileError { throw DownloadError(detail: e.description.replacingOccurrences(of: "; nothing was imported", with: "")) }
+            do { try validator.add(b, at: i) } catch let e as BarFileError { throw DownloadError(detail: e.message) }
         }
         if validator.result.duplicates > 0 {
             throw DownloadError(detail: "Bybit returned \(validator.result.duplicates) duplicate candle(s) in \(UTCTime.iso(from))…\(UTCTime.iso(to))")

@@ -68,13 +68,13 @@ public enum BLAS {
             let halves = [0..<(k / 2), (k / 2)..<k]
             var parts = [[Double]](repeating: [Double](repeating: 0, count: n * n), count: 2)
             a.storage.withUnsafeBufferPointer { src in
-                let base = ConstPointer(src.baseAddress!)
+                let base = UncheckedSendable(src.baseAddress!)
                 parts.withUnsafeMutableBufferPointer { out in
-                    let dst = PartsPointer(out.baseAddress!)
+                    let dst = UncheckedSendable(out.baseAddress!)
                     DispatchQueue.concurrentPerform(iterations: 2) { h in
                         let r = halves[h]
                         cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, blasint(n), blasint(r.count), alpha,
-                                    base.pointer + r.lowerBound, blasint(k), 0, &dst.pointer[h], blasint(n))
+                                    base.value + r.lowerBound, blasint(k), 0, &dst.value[h], blasint(n))
                     }
                 }
             }
@@ -97,16 +97,4 @@ extension Matrix {
             for j in 0..<n { for i in (j + 1)..<n where i < n { s[j * n + i] = s[i * n + j] } }
         }
     }
-}
-
-/// Read-only input shared by concurrent BLAS workers.
-struct ConstPointer: @unchecked Sendable {
-    let pointer: UnsafePointer<Double>
-    init(_ p: UnsafePointer<Double>) { pointer = p }
-}
-
-/// Per-worker outputs (each worker writes only its own element).
-struct PartsPointer: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<[Double]>
-    init(_ p: UnsafeMutablePointer<[Double]>) { pointer = p }
 }

@@ -99,6 +99,17 @@ public struct Matrix: Equatable, Sendable {
         }
     }
 
+    /// The rows at `indices` (in that order) as a new matrix: how training sets, folds and
+    /// batches are cut out of a design matrix.
+    public func gatherRows(_ indices: [Int]) -> Matrix {
+        let n = rows, m = indices.count
+        return Matrix(rows: m, columns: columns) { out in
+            storage.withUnsafeBufferPointer { src in
+                for j in 0..<columns { for (i, r) in indices.enumerated() { out[j * m + i] = src[j * n + r] } }
+            }
+        }
+    }
+
     /// Largest absolute element-wise difference; shapes must agree.
     public func maxAbsDifference(_ other: Matrix) -> Double {
         precondition(rows == other.rows && columns == other.columns, "shape mismatch")

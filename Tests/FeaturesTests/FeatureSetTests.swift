@@ -1,10 +1,11 @@
 import Config
 import Features
+import TestSupport
 import Testing
 
 @Suite struct FeatureSetTests {
     @Test func theDefaultSetHasEveryRequiredOutput() throws {
-        let set = try FeatureSet.load(path: repositoryFile("features/default.yaml"))
+        let set = try FeatureSet.load(path: Fixtures.repositoryRoot.appendingPathComponent("features/default.yaml").path)
         #expect(set.name == "default" && set.reference == "BTCUSDT")
         #expect(set.label == .direction(horizon: 15, deadZone: 0.0011, dropFlat: true))
         #expect(set.outputs == [

@@ -1,5 +1,6 @@
 import Features
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct LabelTests {
@@ -34,7 +35,7 @@ import Testing
     }
 
     @Test func labelsAreNeverFeaturesAndChangeOnlyWithTheFuture() throws {
-        let set = try FeatureSet.load(path: repositoryFile("features/default.yaml"))
+        let set = try FeatureSet.load(path: Fixtures.repositoryRoot.appendingPathComponent("features/default.yaml").path)
         #expect(!set.outputs.contains { $0.contains("label") })
         let x = FeatureSetCheck.syntheticInput(bars: 400)
         let before = set.label.compute(x)

@@ -1,5 +1,6 @@
 import Features
 import Foundation
+import TestSupport
 import Testing
 
 /// A deliberately broken indicator: "today's" value is tomorrow's close. The look-ahead check
@@ -31,7 +32,7 @@ struct PeeksAhead: Indicator {
     }
 
     @Test func theWholeDefaultSetPassesBoth() throws {
-        let set = try FeatureSet.load(path: repositoryFile("features/default.yaml"))
+        let set = try FeatureSet.load(path: Fixtures.repositoryRoot.appendingPathComponent("features/default.yaml").path)
         let pipeline = FeaturePipeline(set)
         #expect(LookAheadCheck.run(pipeline, on: Self.small, trials: 16).isEmpty)
         #expect(Parity.check(pipeline, FeatureSetCheck.syntheticInput(bars: 20_000, seed: 9)).isEmpty)
@@ -44,7 +45,7 @@ struct PeeksAhead: Indicator {
     }
 
     @Test func rowsBeforeWarmUpAreNaNAndAfterAreFinite() throws {
-        let set = try FeatureSet.load(path: repositoryFile("features/default.yaml"))
+        let set = try FeatureSet.load(path: Fixtures.repositoryRoot.appendingPathComponent("features/default.yaml").path)
         let frame = FeaturePipeline(set).compute(Self.small)
         #expect(frame.warmUp == 60)
         for j in 0..<frame.names.count {
@@ -57,9 +58,4 @@ struct PeeksAhead: Indicator {
         #expect(rows.first! >= 60 && rows.last! < Self.small.count - 15)
         #expect(rows.allSatisfy { frame.labels[$0] != 0 })
     }
-}
-
-func repositoryFile(_ relative: String) -> String {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent(relative).path
 }
