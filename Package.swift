@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "Config", dependencies: ["Market", "Hashing", .product(name: "Yams", package: "Yams")]),
         .target(name: "Features", dependencies: ["Market", "NumericKit", "Hashing", "Config"]),
         .target(name: "Backtest", dependencies: ["Market", "NumericKit"]),
-        .target(name: "Discovery", dependencies: ["Learning", "Backtest", "Store", "NumericKit", "Features", "Market", "Config"]),
+        .target(name: "Discovery", dependencies: ["Learning", "Backtest", "Store", "NumericKit", "Features", "Market", "Config", "Hashing"]),
         .target(name: "Learning", dependencies: ["Features", "NumericKit", "Store", "Hashing", "CLinearAlgebra"]),
 
         // Executables: thin fronts.
@@ -42,7 +42,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "mlbot-bench", dependencies: [
-            "NumericKit", "CLinearAlgebra", "Market", "Store", "MarketData", "Features", "Learning", "Backtest",
+            "NumericKit", "CLinearAlgebra", "Market", "Store", "MarketData", "Features", "Learning", "Backtest", "Discovery",
         ]),
 
         // Test support: shared fixtures and a local fake Bybit V5 server.
@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "TestSupport"]),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "Features", "NumericKit", "Market", "MarketData", "Store", "TestSupport"]),
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Market", "MarketData", "NumericKit", "TestSupport"]),
-        .testTarget(name: "DiscoveryTests", dependencies: ["Discovery", "NumericKit", "Backtest", "Learning", "Features", "Market", "TestSupport"]),
+        .testTarget(name: "DiscoveryTests", dependencies: ["Discovery", "NumericKit", "Backtest", "Learning", "Features", "Market", "Store", "MarketData", "TestSupport"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Market", "MarketData", "NumericKit", "TestSupport"]),
         // Runs the built `mlbot` binary as a user would (the dependency makes `swift test` build it).
         .testTarget(name: "CLITests", dependencies: ["mlbot", "TestSupport", "FakeBybit", "Market"]),

@@ -8,6 +8,7 @@ public struct MlbotConfig: Sendable, Equatable {
     /// SQLite database path (relative paths are relative to the working directory).
     public var database: String
     public var data: DataSettings
+    public var strategies: StrategySettings
     /// SHA-256 of the file's bytes (or of the built-in defaults).
     public var contentHash: String
 
@@ -26,6 +27,22 @@ public struct MlbotConfig: Sendable, Equatable {
         /// First bar time, epoch ms.
         public var start: Int64
         public var correlation: Double
+    }
+
+    /// The `strategies:` section: when a strategy may graduate.
+    public struct StrategySettings: Sendable, Equatable {
+        /// candidate → paper needs a deflated Sharpe ratio of at least this.
+        public var minDSR: Double
+        /// paper → live needs at least this many days on paper…
+        public var paperDays: Double
+        /// …with the paper drawdown never beyond this fraction of peak equity.
+        public var maxPaperDrawdown: Double
+
+        public init(minDSR: Double = 0.95, paperDays: Double = 14, maxPaperDrawdown: Double = 0.10) {
+            self.minDSR = minDSR
+            self.paperDays = paperDays
+            self.maxPaperDrawdown = maxPaperDrawdown
+        }
     }
 
     /// Where `mlbot data download` connects.
@@ -52,6 +69,11 @@ public struct MlbotConfig: Sendable, Equatable {
             base_url: https://api.bybit.com
             category: linear   # linear | spot | inverse
 
+        strategies:            # mlbot strategies promote
+          min_dsr: 0.95        # candidate → paper: deflated Sharpe ratio at least this
+          paper_days: 14       # paper → live: at least this many days on paper…
+          max_paper_drawdown: 0.10   # …with the paper drawdown never beyond this
+
         """
 
     public static func builtIn() -> MlbotConfig {
@@ -75,7 +97,7 @@ public struct MlbotConfig: Sendable, Equatable {
     /// Parses and validates configuration text.
     public static func parse(yaml: String, file: String) throws -> MlbotConfig {
         let root = try YAMLMap(yaml: yaml, file: file)
-        try root.requireOnly(["database", "data"])
+        try root.requireOnly(["database", "data", "strategies"])
         let database = try root.string("database") ?? "mlbot.sqlite"
         guard !database.isEmpty else { throw root.error("database", "a file path") }
 
@@ -110,12 +132,19 @@ public struct MlbotConfig: Sendable, Equatable {
         let category = try bybit.string("category") ?? "linear"
         guard ["linear", "spot", "inverse"].contains(category) else { throw bybit.error("category", "linear, spot or inverse") }
 
+        let st = try root.map("strategies") ?? YAMLMap(yaml: "{}", file: file)
+        try st.requireOnly(["min_dsr", "paper_days", "max_paper_drawdown"])
+        let strategies = StrategySettings(minDSR: try st.double("min_dsr", range: 0...1) ?? 0.95,
+                                          paperDays: try st.double("paper_days", range: 0...3650) ?? 14,
+                                          maxPaperDrawdown: try st.double("max_paper_drawdown", range: 0...1) ?? 0.10)
+
         return MlbotConfig(
             database: database,
             data: DataSettings(
                 symbols: symbols, interval: interval,
                 synthetic: Synthetic(days: days, seed: UInt64(seed), start: start, correlation: correlation),
                 bybit: Bybit(baseURL: baseURL, category: category)),
+            strategies: strategies,
             contentHash: Digest.sha256Hex(yaml))
     }
 }

@@ -112,6 +112,44 @@ public struct YAMLMap {
         }
     }
 
+    /// A number or a list of numbers (a search-space axis), each checked against `range`.
+    public func doubles(_ key: String, range: ClosedRange<Double>) throws -> [Double]? {
+        try axis(key, "a number or a list of numbers in \(range.lowerBound)...\(range.upperBound)") { n in
+            n.float.flatMap { $0.isFinite && range.contains($0) ? $0 : nil }
+        }
+    }
+
+    /// An integer or a list of integers (a search-space axis), each checked against `range`.
+    public func ints(_ key: String, range: ClosedRange<Int>) throws -> [Int]? {
+        try axis(key, "an integer or a list of integers in \(range.lowerBound)...\(range.upperBound)") { n in
+            n.int.flatMap { range.contains($0) ? $0 : nil }
+        }
+    }
+
+    /// true/false or a list of them (a search-space axis).
+    public func bools(_ key: String) throws -> [Bool]? {
+        try axis(key, "true, false or a list of them") { $0.bool }
+    }
+
+    /// One scalar or a non-empty list of them, each converted (nil from `convert` is an error).
+    private func axis<T>(_ key: String, _ what: String, _ convert: (Node) -> T?) throws -> [T]? {
+        guard let v = value(key) else { return nil }
+        let items: [Node]
+        if case let .sequence(seq) = v { items = Array(seq) } else { items = [v] }
+        guard !items.isEmpty else { throw error(key, what) }
+        return try items.map { item in
+            guard let x = convert(item) else { throw error(key, what) }
+            return x
+        }
+    }
+
+    /// A mapping or a list of mappings (a search-space axis of sections).
+    public func mapOrMaps(_ key: String) throws -> [YAMLMap]? {
+        guard let v = value(key) else { return nil }
+        if case .sequence = v { return try maps(key) }
+        return [try YAMLMap(node: v, file: file, path: Self.join(path, key))]
+    }
+
     /// A list of mappings (e.g. feature entries), each still knowing its own line.
     public func maps(_ key: String) throws -> [YAMLMap]? {
         guard let v = value(key) else { return nil }

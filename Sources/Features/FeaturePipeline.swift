@@ -35,6 +35,30 @@ public struct FeatureFrame: Sendable {
     public func column(_ name: String) -> [Double]? {
         names.firstIndex(of: name).map { matrix.column($0) }
     }
+
+    /// The same features with another label (computed from the same bars).
+    public func relabeled(_ spec: LabelSpec, input: FeatureInput) -> FeatureFrame {
+        precondition(input.count == time.count, "input is not the frame's series")
+        return FeatureFrame(names: names, time: time, matrix: matrix, labels: spec.compute(input), warmUp: warmUp, label: spec)
+    }
+
+    /// Only the outputs in `subset` (in that order). The warm-up stays the full set's, so every
+    /// subset of a set trains and trades on the same rows.
+    public func selecting(_ subset: [String]) -> FeatureFrame {
+        let columns = subset.map { name in
+            guard let j = names.firstIndex(of: name) else { preconditionFailure("no output '\(name)' in the frame") }
+            return j
+        }
+        let n = matrix.rows
+        let selected = Matrix(rows: n, columns: columns.count, uninitializedWriter: { out in
+            matrix.storage.withUnsafeBufferPointer { m in
+                for (k, j) in columns.enumerated() {
+                    for t in 0..<n { out[k * n + t] = m[j * n + t] }
+                }
+            }
+        })
+        return FeatureFrame(names: subset, time: time, matrix: selected, labels: labels, warmUp: warmUp, label: label)
+    }
 }
 
 /// Runs a feature set: batch over a series (indicators in parallel across cores) or streaming.

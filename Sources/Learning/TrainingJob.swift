@@ -61,6 +61,12 @@ public struct TrainingJob: Sendable {
         let frame = pipeline.compute(FeatureInput(series, reference: reference))
         let data = Dataset(frame, closes: series.close)
         let report = try Trainer.train(data, spec: spec, cv: cv, calibration: calibration, progress: progress)
+        return try save(report, firstMs: series.openTime[data.rows.first!], lastMs: series.openTime[data.rows.last!], samples: data.count, store: store)
+    }
+
+    /// Writes a trained model as the next version of `name` (artifact under models/, registry
+    /// entry): the second half of `run`, also used by discovery for the strategies it saves.
+    public func save(_ report: TrainReport, firstMs: Int64, lastMs: Int64, samples: Int, store: DataStore) throws -> Outcome {
         let version = try store.models.nextVersion(name)
         let directory = URL(fileURLWithPath: modelsDirectory).appendingPathComponent(name).appendingPathComponent(String(version))
         var hyper = spec.hyperparameters
@@ -68,7 +74,7 @@ public struct TrainingJob: Sendable {
         let manifest = ModelManifest(
             formatVersion: ModelManifest.formatVersion, name: name, version: version, kind: spec.kind, hyperparameters: hyper,
             featureSet: .init(name: set.name, hash: set.contentHash, outputs: set.outputs), symbol: symbol.name, interval: interval.name,
-            data: .init(firstMs: series.openTime[data.rows.first!], lastMs: series.openTime[data.rows.last!], samples: data.count),
+            data: .init(firstMs: firstMs, lastMs: lastMs, samples: samples),
             label: set.label.canonical, horizon: set.label.horizon,
             cv: .init(folds: cv.folds, mode: cv.mode.rawValue, embargo: cv.embargo, calibration: calibration.rawValue),
             scaler: report.model.scaler, calibration: report.model.calibration,

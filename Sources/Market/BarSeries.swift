@@ -39,4 +39,12 @@ public struct BarSeries: Equatable, Sendable {
     }
 
     public var bars: [Bar] { (0..<count).map { self[$0] } }
+
+    /// The bars at `range`, column by column (no per-bar copies).
+    public func slice(_ range: Range<Int>) -> BarSeries {
+        var s = BarSeries(symbol: symbol, interval: interval)
+        s.openTime = Array(openTime[range]); s.open = Array(open[range]); s.high = Array(high[range])
+        s.low = Array(low[range]); s.close = Array(close[range]); s.volume = Array(volume[range])
+        return s
+    }
 }

@@ -57,6 +57,15 @@ public final class DataStore: Sendable {
         try pool.read { db in try Bool.fetchOne(db, sql: "PRAGMA foreign_keys") ?? false }
     }
 
+    /// Strategies and their status history.
+    public var strategies: StrategyRepository { StrategyRepository(pool: pool) }
+
+    /// Discovery runs and their candidates.
+    public var discovery: DiscoveryRepository { DiscoveryRepository(pool: pool) }
+
+    /// Stored backtests (curves and trades) of strategies.
+    public var backtests: BacktestRepository { BacktestRepository(pool: pool) }
+
     /// The model registry.
     public var models: ModelRepository { ModelRepository(pool: pool) }
 

@@ -51,6 +51,103 @@ enum Schema {
                 );
                 """)
         }
+        m.registerMigration("v3-strategies") { db in
+            // Strategies (the YAML definition is the source of truth; the other columns are the
+            // record that ranks and graduates them), their status history, discovery runs with
+            // every candidate evaluated, and stored backtests.
+            try db.execute(sql: """
+                CREATE TABLE strategies (
+                    name            TEXT    PRIMARY KEY,
+                    status          TEXT    NOT NULL CHECK (status IN ('candidate', 'paper', 'live', 'retired')),
+                    symbol          TEXT    NOT NULL,
+                    interval        TEXT    NOT NULL,
+                    feature_set     TEXT    NOT NULL,
+                    feature_hash    TEXT    NOT NULL,
+                    definition      TEXT    NOT NULL,
+                    data_from_ms    INTEGER,
+                    data_to_ms      INTEGER,
+                    run_id          TEXT,
+                    rank            INTEGER,
+                    trials          INTEGER,
+                    dsr             REAL,
+                    psr             REAL,
+                    sharpe          REAL,
+                    trades          INTEGER,
+                    model_name      TEXT,
+                    model_version   INTEGER,
+                    created_ms      INTEGER NOT NULL,
+                    status_ms       INTEGER NOT NULL,
+                    paper_bars      INTEGER NOT NULL DEFAULT 0,
+                    paper_max_drawdown REAL
+                );
+                CREATE TABLE strategy_events (
+                    id          INTEGER PRIMARY KEY,
+                    name        TEXT    NOT NULL,
+                    time_ms     INTEGER NOT NULL,
+                    from_status TEXT,
+                    to_status   TEXT    NOT NULL,
+                    reason      TEXT    NOT NULL
+                );
+                CREATE INDEX strategy_events_name ON strategy_events (name, id);
+                CREATE TABLE discovery_runs (
+                    run_id      TEXT    PRIMARY KEY,
+                    space_hash  TEXT    NOT NULL,
+                    seed        INTEGER NOT NULL,
+                    budget      INTEGER NOT NULL,
+                    data_key    TEXT    NOT NULL,
+                    status      TEXT    NOT NULL CHECK (status IN ('running', 'complete')),
+                    trials      INTEGER,
+                    created_ms  INTEGER NOT NULL,
+                    finished_ms INTEGER,
+                    space       TEXT    NOT NULL
+                );
+                CREATE TABLE discovery_candidates (
+                    run_id       TEXT    NOT NULL REFERENCES discovery_runs(run_id) ON DELETE CASCADE,
+                    rung         INTEGER NOT NULL,
+                    key_index    INTEGER NOT NULL,
+                    variant      INTEGER NOT NULL,
+                    definition   TEXT    NOT NULL,
+                    error        TEXT,
+                    observations INTEGER NOT NULL DEFAULT 0,
+                    sharpe       REAL,
+                    skewness     REAL,
+                    kurtosis     REAL,
+                    trades       INTEGER NOT NULL DEFAULT 0,
+                    is_sharpe    REAL,
+                    metrics      TEXT,
+                    returns      BLOB,
+                    dsr          REAL,
+                    psr          REAL,
+                    rank         INTEGER,
+                    note         TEXT,
+                    PRIMARY KEY (run_id, rung, key_index, variant)
+                ) WITHOUT ROWID;
+                CREATE TABLE backtests (
+                    id         INTEGER PRIMARY KEY,
+                    strategy   TEXT    NOT NULL REFERENCES strategies(name) ON DELETE CASCADE,
+                    created_ms INTEGER NOT NULL,
+                    first_ms   INTEGER NOT NULL,
+                    last_ms    INTEGER NOT NULL,
+                    bars       INTEGER NOT NULL,
+                    metrics    TEXT    NOT NULL,
+                    psr        REAL,
+                    curve      BLOB    NOT NULL
+                );
+                CREATE INDEX backtests_strategy ON backtests (strategy, id);
+                CREATE TABLE backtest_trades (
+                    backtest_id INTEGER NOT NULL REFERENCES backtests(id) ON DELETE CASCADE,
+                    seq         INTEGER NOT NULL,
+                    side        INTEGER NOT NULL,
+                    entry_ms    INTEGER NOT NULL,
+                    entry_price REAL    NOT NULL,
+                    exit_ms     INTEGER,
+                    exit_price  REAL,
+                    result      REAL    NOT NULL,
+                    bars        INTEGER NOT NULL,
+                    PRIMARY KEY (backtest_id, seq)
+                ) WITHOUT ROWID;
+                """)
+        }
         return m
     }
 }

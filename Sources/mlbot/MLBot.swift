@@ -19,8 +19,12 @@ struct MLBot: ParsableCommand {
               mlbot features check --set default
               mlbot train --set default --symbol ETHUSDT --interval 1m --model logistic --horizon 15
               mlbot models list
+              mlbot backtest --config config/strategy.example.yaml
+              mlbot discover --space config/discovery.yaml --budget 200 --seed 42
+              mlbot strategies list
             """,
-        subcommands: [DataCommand.self, FeaturesCommand.self, TrainCommand.self, ModelsCommand.self, BacktestCommand.self]
+        subcommands: [DataCommand.self, FeaturesCommand.self, TrainCommand.self, ModelsCommand.self, BacktestCommand.self, DiscoverCommand.self,
+                      StrategiesCommand.self]
     )
 
     static func main() {

@@ -14,10 +14,10 @@ import Testing
         let store = try freshStore()
         #expect(try store.journalMode() == "wal")
         #expect(try store.foreignKeysEnabled())
-        #expect(try store.appliedMigrations() == ["v1-bars", "v2-models"])
+        #expect(try store.appliedMigrations() == ["v1-bars", "v2-models", "v3-strategies"])
         // Reopening applies nothing new.
         let again = try DataStore(path: store.path)
-        #expect(try again.appliedMigrations() == ["v1-bars", "v2-models"])
+        #expect(try again.appliedMigrations() == ["v1-bars", "v2-models", "v3-strategies"])
     }
 
     @Test func refusesASchemaFromANewerBinary() throws {

@@ -1,0 +1,315 @@
+import Backtest
+import Config
+import Dispatch
+import Features
+import Foundation
+import Learning
+import Market
+import NumericKit
+import Store
+import Synchronization
+
+/// What one `mlbot discover` invocation asks for.
+public struct DiscoveryRequest: Sendable {
+    public var space: SearchSpace
+    public var runId: String
+    public var seed: UInt64
+    /// Overrides the space's `search.budget`.
+    public var budget: Int?
+    public var from: Int64?
+    public var to: Int64?
+    /// Models trained at the same time.
+    public var workers: Int
+    public var featuresDirectory: String
+    public var modelsDirectory: String
+
+    public init(space: SearchSpace, runId: String, seed: UInt64, budget: Int? = nil, from: Int64? = nil, to: Int64? = nil,
+                workers: Int = ProcessInfo.processInfo.activeProcessorCount, featuresDirectory: String = "features", modelsDirectory: String = "models") {
+        self.space = space; self.runId = runId; self.seed = seed; self.budget = budget; self.from = from; self.to = to
+        self.workers = max(1, workers); self.featuresDirectory = featuresDirectory; self.modelsDirectory = modelsDirectory
+    }
+}
+
+/// Where a run is, reported after every model evaluated.
+public struct DiscoveryProgress: Sendable {
+    public let rung: Int
+    public let rungs: Int
+    /// Models evaluated at this rung (including those found already done on resume) and how many it has.
+    public let modelsDone: Int
+    public let modelsAtRung: Int
+    /// Share of the whole run's work done, weighting each model by the bars it trains on.
+    public let fraction: Double
+}
+
+/// A finished run: the ranking and the strategies saved from it.
+public struct DiscoveryReport: Sendable {
+    /// One ranked candidate, with what a user compares.
+    public struct Entry: Sendable {
+        public let rank: Int
+        public let spec: StrategySpec
+        public let subset: String
+        public let metrics: PerformanceMetrics
+        public let psr: Double
+        public let dsr: Double
+        /// Annualised in-sample Sharpe ratio (final model on its own training bars).
+        public let inSampleSharpe: Double
+        /// 1 − out-of-sample ÷ in-sample Sharpe (nil when the in-sample Sharpe is not positive).
+        public let degradation: Double?
+        /// The strategy it was saved as (top K only).
+        public let savedAs: String?
+    }
+
+    public let runId: String
+    public let resumed: Bool
+    public let trials: Int
+    public let sharpeVariance: Double
+    /// Configurations evaluated at each rung of successive halving.
+    public let evaluatedPerRung: [Int]
+    public let candidatesRanked: Int
+    public let entries: [Entry]
+    public let saved: [StrategyRecord]
+}
+
+/// The outcome of `DiscoveryRun.run`.
+public enum DiscoveryOutcome: Sendable {
+    case complete(DiscoveryReport)
+    /// Stopped on request; every model evaluated so far is stored and a rerun with the same id resumes.
+    case interrupted(modelsDone: Int)
+}
+
+/// The search: successive halving over model keys (each trained walk-forward on a growing prefix
+/// of the bars, all rule variants backtested on its out-of-sample predictions), ranking by the
+/// deflated Sharpe ratio with a diversity filter, and the top K saved as strategies with their
+/// models. Every model's results are committed as soon as they exist, so a run resumes where it
+/// stopped; every decision is a function of stored results, so a resumed run ends exactly like
+/// an uninterrupted one.
+public enum DiscoveryRun {
+    public struct RunError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public static func run(_ request: DiscoveryRequest, store: DataStore, progress: @escaping @Sendable (DiscoveryProgress) -> Void = { _ in },
+                           shouldStop: @escaping @Sendable () -> Bool = { false }) throws -> DiscoveryOutcome {
+        let space = request.space, settings = space.settings
+        let set = try FeatureSet.named(space.featureSet, in: request.featuresDirectory)
+        try StrategyData.checkLookAhead(set)
+        for subset in space.subsets {
+            let unknown = (subset.outputs ?? []).filter { !set.outputs.contains($0) }
+            guard unknown.isEmpty else {
+                throw ConfigError(file: space.file, line: nil, field: "feature_subsets.\(subset.name)",
+                                  expected: "outputs of feature set '\(set.name)'; unknown: \(unknown.joined(separator: ", "))")
+            }
+        }
+        let data = try space.symbols.map { try StrategyData.load(store, symbol: $0, interval: space.interval, set: set, from: request.from, to: request.to) }
+        let dataKey = ([set.contentHash] + data.map { d in
+            "\(d.series.symbol.name):\(d.series.openTime.first!)-\(d.series.openTime.last!):\(d.series.count)"
+        }).joined(separator: ";")
+        let budget = request.budget ?? settings.budget
+        let spaceHash = space.contentHash
+        var resumed = false
+        if let existing = try store.discovery.run(request.runId) {
+            var differences: [String] = []
+            if existing.spaceHash != spaceHash { differences.append("search space") }
+            if existing.seed != request.seed { differences.append("seed (\(existing.seed) then, \(request.seed) now)") }
+            if existing.budget != (budget ?? 0) { differences.append("budget (\(existing.budget == 0 ? "none" : "\(existing.budget)") then)") }
+            if existing.dataKey != dataKey { differences.append("bars or feature set") }
+            guard differences.isEmpty else {
+                throw RunError(description: "run '\(request.runId)' exists with a different \(differences.joined(separator: ", ")); "
+                               + "resume it with the same inputs or choose another --run-id")
+            }
+            resumed = true
+        } else {
+            try store.discovery.create(DiscoveryRunRecord(runId: request.runId, spaceHash: spaceHash, seed: request.seed, budget: budget ?? 0,
+                                                          dataKey: dataKey, createdMs: nowMs(), space: space.text))
+        }
+
+        let keys = space.modelKeys, variants = space.ruleVariants
+        var alive = space.sampledKeys(seed: request.seed, budget: budget)
+        let rungs = settings.rungs, eta = settings.eta
+        func fraction(_ rung: Int) -> Double { pow(Double(eta), Double(rung - (rungs - 1))) }
+        var plan = [alive.count]
+        for _ in 1..<max(1, rungs) { plan.append((plan.last! + eta - 1) / eta) }
+        let totalWork = plan.enumerated().reduce(0.0) { $0 + Double($1.element) * fraction($1.offset) }
+        var workBefore = 0.0
+        let longest = data.map(\.series.count).max()!
+        let bucketMs = Int64(max(1, longest / 2000)) * space.interval.milliseconds
+        var evaluatedPerRung: [Int] = []
+
+        for rung in 0..<rungs {
+            let f = fraction(rung)
+            let done = Set(try store.discovery.candidates(run: request.runId, rung: rung).map(\.keyIndex))
+            let todo = alive.filter { !done.contains($0) }
+            if !todo.isEmpty {
+                // Features are causal, so a prefix of the bars is a fair stand-in for an earlier, shorter history.
+                let prepared = data.map { d -> PreparedSeries in
+                    let n = max(1, Int((Double(d.series.count) * f).rounded(.up)))
+                    return PreparedSeries(series: n == d.series.count ? d.series : d.series.slice(0..<n), reference: d.reference, set: set)
+                }
+                let context = EvaluationContext(space: space, set: set, runId: request.runId, rung: rung, bucketMs: bucketMs,
+                                                prepared: Dictionary(uniqueKeysWithValues: zip(space.symbols.map(\.name), prepared)))
+                let atRung = alive.count, before = workBefore
+                let stopped = try evaluate(todo, keys: keys, variants: variants, context: context, store: store, workers: request.workers,
+                                           shouldStop: shouldStop) { finished in
+                    progress(DiscoveryProgress(rung: rung, rungs: rungs, modelsDone: done.count + finished, modelsAtRung: atRung,
+                                               fraction: (before + Double(done.count + finished) * f) / totalWork))
+                }
+                if stopped {
+                    let total = try store.discovery.candidates(run: request.runId).count / max(1, variants.count)
+                    return .interrupted(modelsDone: total)
+                }
+            }
+            let results = try store.discovery.candidates(run: request.runId, rung: rung)
+            evaluatedPerRung.append(results.count)
+            workBefore += Double(alive.count) * f
+            if rung + 1 < rungs {
+                alive = survivors(results, keep: plan[rung + 1], minTrades: Int((Double(settings.minTrades) * f).rounded(.up)))
+            }
+        }
+
+        let ranking = Ranking.rank(try store.discovery.candidates(run: request.runId), finalRung: rungs - 1, minTrades: settings.minTrades,
+                                   maxCorrelation: settings.maxCorrelation)
+        if try store.discovery.run(request.runId)?.complete != true {
+            try store.discovery.complete(run: request.runId, trials: ranking.trials, ranking: ranking.candidates, finishedMs: nowMs())
+        }
+        let saved = try saveTop(ranking, request: request, set: set, data: data, trials: ranking.trials, store: store)
+        let savedNames = Dictionary(uniqueKeysWithValues: saved.map { ($0.rank!, $0.name) })
+        let barsPerYear = space.interval.barsPerYear
+        let entries = try ranking.ranked.map { c -> DiscoveryReport.Entry in
+            let key = keys[c.keyIndex]
+            let metrics = try BacktestStorage.metrics(json: c.metricsJSON ?? "")
+            let isSharpe = c.inSampleSharpe ?? .nan
+            return DiscoveryReport.Entry(rank: c.rank!, spec: space.spec(key, variants[c.variant], name: candidateName(c)), subset: key.subset.name,
+                                         metrics: metrics, psr: c.psr ?? .nan, dsr: c.dsr ?? .nan,
+                                         inSampleSharpe: isSharpe * barsPerYear.squareRoot(),
+                                         degradation: isSharpe > 0 ? 1 - (c.sharpe ?? 0) / isSharpe : nil, savedAs: savedNames[c.rank!])
+        }
+        return .complete(DiscoveryReport(runId: request.runId, resumed: resumed, trials: ranking.trials, sharpeVariance: ranking.sharpeVariance,
+                                         evaluatedPerRung: evaluatedPerRung, candidatesRanked: entries.count, entries: entries, saved: saved))
+    }
+
+    /// Everything a worker needs to evaluate a model key at one rung.
+    struct EvaluationContext: Sendable {
+        let space: SearchSpace
+        let set: FeatureSet
+        let runId: String
+        let rung: Int
+        let bucketMs: Int64
+        let prepared: [String: PreparedSeries]
+    }
+
+    /// Evaluates `todo` on `workers` threads, storing each model's candidates in one transaction.
+    /// Returns true when stopped early on request.
+    static func evaluate(_ todo: [Int], keys: [SearchSpace.ModelKey], variants: [SearchSpace.RuleVariant], context: EvaluationContext,
+                         store: DataStore, workers: Int, shouldStop: @Sendable () -> Bool, finished: @Sendable (Int) -> Void) throws -> Bool {
+        let next = Atomic<Int>(0)
+        let state = Mutex<(finished: Int, failure: (any Error)?, stopped: Bool)>((0, nil, false))
+        DispatchQueue.concurrentPerform(iterations: min(workers, todo.count)) { _ in
+            while true {
+                if shouldStop() { state.withLock { $0.stopped = true }; return }
+                if state.withLock({ $0.failure != nil }) { return }
+                let position = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard position < todo.count else { return }
+                do {
+                    try store.discovery.save(candidates(for: todo[position], key: keys[todo[position]], variants: variants, context: context))
+                    let count = state.withLock { s -> Int in s.finished += 1; return s.finished }
+                    finished(count)
+                } catch {
+                    state.withLock { if $0.failure == nil { $0.failure = error } }
+                    return
+                }
+            }
+        }
+        let outcome = state.withLock { $0 }
+        if let failure = outcome.failure { throw failure }
+        return outcome.stopped
+    }
+
+    /// One model key trained once, then every rule variant backtested on its predictions. A key
+    /// that cannot be trained (too few rows, one class) is recorded with the reason, not retried.
+    static func candidates(for index: Int, key: SearchSpace.ModelKey, variants: [SearchSpace.RuleVariant], context c: EvaluationContext) throws -> [CandidateRecord] {
+        let prepared = c.prepared[key.symbol.name]!
+        let specs = variants.enumerated().map { v, variant in c.space.spec(key, variant, name: "k\(index)-v\(v)") }
+        func failed(_ reason: String) -> [CandidateRecord] {
+            specs.enumerated().map { v, spec in
+                CandidateRecord(runId: c.runId, rung: c.rung, keyIndex: index, variant: v, definition: spec.yaml, error: reason, observations: 0,
+                                sharpe: nil, skewness: nil, kurtosis: nil, trades: 0, inSampleSharpe: nil, metricsJSON: nil, bucketTimes: [], bucketReturns: [])
+            }
+        }
+        let first = try specs[0].definition(set: c.set)
+        let predictions: StrategyPredictions
+        do {
+            predictions = try StrategyEvaluator.predict(first, on: prepared)
+        } catch let e as Trainer.TrainerError {
+            return failed(e.description)
+        } catch let e as StrategyEvaluator.EvaluationError {
+            return failed(e.description)
+        }
+        return try specs.enumerated().map { v, spec in
+            let e = StrategyEvaluator.trade(try spec.definition(set: c.set), predictions: predictions, on: prepared)
+            let buckets = ReturnBuckets(time: e.backtest.time, returns: e.backtest.returns, bucketMs: c.bucketMs)
+            return CandidateRecord(runId: c.runId, rung: c.rung, keyIndex: index, variant: v, definition: spec.yaml, error: nil,
+                                   observations: e.moments.observations, sharpe: e.moments.sharpe, skewness: e.moments.skewness,
+                                   kurtosis: e.moments.kurtosis, trades: e.backtest.metrics.trades, inSampleSharpe: e.inSampleMoments.sharpe,
+                                   metricsJSON: try BacktestStorage.json(e.backtest.metrics),
+                                   bucketTimes: buckets.times, bucketReturns: buckets.sums)
+        }
+    }
+
+    /// The `keep` best model keys of a rung: each scored by its best variant's Sharpe ratio among
+    /// those with enough trades; keys with no such variant drop out. Ties go to the earlier key.
+    static func survivors(_ results: [CandidateRecord], keep: Int, minTrades: Int) -> [Int] {
+        var best: [Int: Double] = [:]
+        for c in results where c.error == nil && c.trades >= minTrades {
+            guard let s = c.sharpe, s.isFinite else { continue }
+            best[c.keyIndex] = max(best[c.keyIndex] ?? -.infinity, s)
+        }
+        return best.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(keep).map(\.key).sorted()
+    }
+
+    /// Saves the top K as strategies with status `candidate`: each retrained on all its bars (the
+    /// same deterministic evaluation), its model registered under the strategy's name, its
+    /// out-of-sample backtest stored. Strategies already saved by this run are kept as they are.
+    static func saveTop(_ ranking: Ranking.Outcome, request: DiscoveryRequest, set: FeatureSet, data: [(series: BarSeries, reference: BarSeries?)],
+                        trials: Int, store: DataStore) throws -> [StrategyRecord] {
+        let space = request.space
+        var prepared: [String: PreparedSeries] = [:]
+        var saved: [StrategyRecord] = []
+        for c in ranking.ranked.prefix(space.settings.topK) {
+            let name = "\(request.runId)-\(String(format: "%02d", c.rank!))"
+            if try store.strategies.exists(name) {
+                let existing = try store.strategies.get(name)
+                guard existing.runId == request.runId else {
+                    throw RunError(description: "strategy '\(name)' already exists and was not saved by run '\(request.runId)'")
+                }
+                saved.append(existing)
+                continue
+            }
+            let key = space.modelKeys[c.keyIndex]
+            let spec = space.spec(key, space.ruleVariants[c.variant], name: name)
+            let d = data[space.symbols.firstIndex(of: key.symbol)!]
+            let p = prepared[key.symbol.name] ?? PreparedSeries(series: d.series, reference: d.reference, set: set)
+            prepared[key.symbol.name] = p
+            let definition = try spec.definition(set: set)
+            let predictions = try StrategyEvaluator.predict(definition, on: p)
+            let e = StrategyEvaluator.trade(definition, predictions: predictions, on: p)
+            let job = TrainingJob(set: definition.set, symbol: key.symbol, interval: space.interval, spec: definition.model, cv: definition.cv,
+                                  calibration: definition.calibration, name: name, seed: request.seed, modelsDirectory: request.modelsDirectory, promote: true)
+            let model = try job.save(predictions.training, firstMs: predictions.firstSampleMs, lastMs: predictions.lastSampleMs,
+                                     samples: predictions.samples, store: store)
+            let record = StrategyRecord(
+                name: name, status: .candidate, symbol: key.symbol.name, interval: space.interval.name, featureSet: set.name,
+                featureHash: set.contentHash, definition: spec.yaml, dataFromMs: d.series.openTime.first, dataToMs: d.series.openTime.last,
+                runId: request.runId, rank: c.rank, trials: trials, dsr: c.dsr, psr: c.psr, sharpe: e.backtest.metrics.sharpe,
+                trades: e.backtest.metrics.trades, modelName: name, modelVersion: model.entry.version, createdMs: nowMs())
+            try store.strategies.save(record, reason: String(format: "found by discovery run %@: rank %d of %d trials, deflated Sharpe %.4f",
+                                                             request.runId, c.rank!, trials, c.dsr ?? .nan))
+            try store.backtests.save(try BacktestStorage.record(e, strategy: name))
+            saved.append(try store.strategies.get(name))
+        }
+        return saved
+    }
+
+    static func candidateName(_ c: CandidateRecord) -> String { "k\(c.keyIndex)-v\(c.variant)" }
+
+    static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+}

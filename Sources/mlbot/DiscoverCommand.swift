@@ -1,0 +1,154 @@
+import ArgumentParser
+import Backtest
+import Dispatch
+import Discovery
+import Foundation
+import Learning
+import Market
+import NumericKit
+import Synchronization
+
+/// `mlbot discover`: the strategy search, ranked by the deflated Sharpe ratio.
+struct DiscoverCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "discover",
+        abstract: "Search strategies walk-forward and rank them by the deflated Sharpe ratio; save the best as candidates.",
+        discussion: """
+            The search space (symbols × feature subsets × models × horizons × thresholds × exits × sizing)
+            comes from --space. Every candidate is trained only on the past, traded out of sample with
+            costs, and ranked by its Sharpe ratio deflated for the number of configurations tried.
+            Successive halving trains every model on an early part of the bars first and only the best
+            on all of them. The top K are saved as strategies (status candidate) with their models.
+
+            Ctrl-C stops after the models in progress; everything evaluated is stored, and the same
+            command with the same --run-id resumes. A run is deterministic for its seed.
+
+            Examples:
+              mlbot discover
+              mlbot discover --space config/discovery.yaml --budget 200 --seed 7 --run-id nightly-1
+              mlbot discover --run-id nightly-1 --json      # resume or re-print a run
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var sets: FeatureSetOptions
+    @Option(help: "Search space file.") var space = "config/discovery.yaml"
+    @Option(help: "Most configurations to evaluate (default: the space's search.budget, else all).") var budget: Int?
+    @Option(help: "Seed for sampling the space.") var seed: UInt64 = 42
+    @Option(help: "Run id (default: disc-<UTC time>); an existing id resumes that run.") var runId: String?
+    @Option(help: "First bar (ISO-8601 or epoch).") var from: String?
+    @Option(help: "Last bar (ISO-8601 or epoch).") var to: String?
+    @Option(help: "Models trained at once (default: all cores).") var workers = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Folder for the saved strategies' models.") var modelsDir = "models"
+    @Flag(help: "Print JSON (keys: run_id, resumed, trials, sharpe_variance, evaluated_per_rung, ranked, saved).") var json = false
+
+    struct Row: Encodable {
+        let rank: Int, saved_as: String?, symbol: String, subset: String, model: String, horizon: Int, threshold: Double
+        let exit: String, sizing: String, long_short: Bool, trades: Int, sharpe: Double, psr: Double, dsr: Double
+        let in_sample_sharpe: Double, degradation: Double?, total_return: Double, max_drawdown: Double
+    }
+
+    struct Output: Encodable {
+        let run_id: String, resumed: Bool, trials: Int, sharpe_variance: Double, evaluated_per_rung: [Int], ranked: [Row], saved: [String]
+    }
+
+    func validate() throws {
+        if let budget, budget < 1 { throw ValidationError("--budget: expected a positive number of configurations") }
+        guard workers >= 1 else { throw ValidationError("--workers: expected at least 1") }
+        if let runId, runId.isEmpty || !runId.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." }) {
+            throw ValidationError("--run-id: use letters, digits, '_', '-' or '.'")
+        }
+    }
+
+    func run() throws {
+        let cfg = try global.loadConfig()
+        let searchSpace = try SearchSpace.load(path: space)
+        let store = try global.openStore(cfg, mustExist: true)
+        let id = runId ?? "disc-" + UTCTime.iso(Int64(Date().timeIntervalSince1970) * 1000).filter { $0.isNumber }.prefix(14)
+        let request = DiscoveryRequest(space: searchSpace, runId: String(id), seed: seed, budget: budget, from: try from.map(UTCTime.parse),
+                                       to: try to.map(UTCTime.parse), workers: workers, featuresDirectory: sets.featuresDir, modelsDirectory: modelsDir)
+        let stop = StopFlag()
+        let interrupt = stop.watchInterrupt()
+        defer { interrupt.cancel(); signal(SIGINT, SIG_DFL) }
+        let bar = UncheckedSendable(ProgressBar(label: "discover \(id)"))
+        let lock = Mutex(())
+        let outcome = try DiscoveryRun.run(request, store: store, progress: { p in
+            lock.withLock { _ in
+                bar.value.update(fraction: p.fraction, detail: "rung \(p.rung + 1)/\(p.rungs): \(p.modelsDone)/\(p.modelsAtRung) models")
+            }
+        }, shouldStop: { stop.isSet })
+        bar.value.finish()
+        switch outcome {
+        case .interrupted(let done):
+            FileHandle.standardError.write(Data("interrupted after \(done) models; resume with: mlbot discover --space \(space) --run-id \(id)\(seed == 42 ? "" : " --seed \(seed)")\n".utf8))
+            throw ExitCode(130)
+        case .complete(let report):
+            let rows = report.entries.map { e in
+                Row(rank: e.rank, saved_as: e.savedAs, symbol: e.spec.symbol.name, subset: e.subset, model: Self.describe(e.spec.model),
+                    horizon: e.spec.horizon ?? 0, threshold: e.spec.threshold, exit: Self.describe(e.spec.exit), sizing: Self.describe(e.spec.sizing),
+                    long_short: e.spec.longShort, trades: e.metrics.trades, sharpe: e.metrics.sharpe, psr: e.psr, dsr: e.dsr,
+                    in_sample_sharpe: e.inSampleSharpe, degradation: e.degradation, total_return: e.metrics.totalReturn, max_drawdown: e.metrics.maxDrawdown)
+            }
+            if json {
+                try JSONOutput.print(Output(run_id: report.runId, resumed: report.resumed, trials: report.trials, sharpe_variance: report.sharpeVariance,
+                                            evaluated_per_rung: report.evaluatedPerRung, ranked: rows, saved: report.saved.map(\.name)))
+                return
+            }
+            print("run \(report.runId)\(report.resumed ? " (resumed)" : ""): \(report.trials) configurations tried; evaluated per rung \(report.evaluatedPerRung.map(String.init).joined(separator: " → ")); \(rows.count) ranked")
+            print(String(format: "deflated Sharpe ratios account for %d trials with per-bar Sharpe variance %.3g", report.trials, report.sharpeVariance))
+            print("rank  DSR     PSR     Sharpe  IS Shp  trades  symbol    subset      model             h    thr    exit          saved as")
+            for r in rows.prefix(20) {
+                print(String(format: "%4d  %.4f  %.4f  %6.2f  %6.2f ", r.rank, r.dsr, r.psr, r.sharpe, r.in_sample_sharpe)
+                      + " " + String(r.trades).padding(toLength: 7, withPad: " ", startingAt: 0) + " " + r.symbol.padding(toLength: 9, withPad: " ", startingAt: 0)
+                      + " " + r.subset.padding(toLength: 11, withPad: " ", startingAt: 0) + " " + r.model.padding(toLength: 17, withPad: " ", startingAt: 0)
+                      + " " + String(r.horizon).padding(toLength: 4, withPad: " ", startingAt: 0) + " " + String(format: "%.3f", r.threshold).padding(toLength: 6, withPad: " ", startingAt: 0)
+                      + " " + (r.exit + (r.long_short ? " L/S" : "")).padding(toLength: 13, withPad: " ", startingAt: 0) + " " + (r.saved_as ?? ""))
+            }
+            if rows.isEmpty { print("no candidate could rank (too few trades or not evaluated); see the run's candidates in the store") }
+            if !report.saved.isEmpty {
+                print("saved as candidates: \(report.saved.map(\.name).joined(separator: ", ")) — see `mlbot strategies list`, reproduce with `mlbot backtest --strategy NAME`")
+            }
+        }
+    }
+
+    static func describe(_ m: ModelSpec) -> String {
+        switch m {
+        case .ridge(let l): return "ridge l2=\(l)"
+        case let .logistic(l, w): return "logistic l2=\(l)" + (w == .balanced ? " bal" : "")
+        case .mlp(let o): return "mlp \(o.hidden.map(String.init).joined(separator: "-")) l2=\(o.l2)"
+        }
+    }
+
+    static func describe(_ e: StrategySpec.ExitKind) -> String {
+        switch e {
+        case .hold: return "hold"
+        case .opposite: return "opposite"
+        case let .atr(tp, sl): return "atr \(tp)/\(sl)"
+        }
+    }
+
+    static func describe(_ s: SignalRules.Sizing) -> String {
+        switch s {
+        case .fixed(let f): return "fixed \(f)"
+        case .volatilityTarget(let a): return "vol \(a)"
+        }
+    }
+}
+
+/// Set by the first Ctrl-C; a second one ends the process at once.
+final class StopFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+
+    var isSet: Bool { flag.load(ordering: .relaxed) }
+
+    func watchInterrupt() -> DispatchSourceSignal {
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler { [self] in
+            if flag.exchange(true, ordering: .relaxed) { exit(130) }
+            FileHandle.standardError.write(Data("\nstopping after the models in progress (Ctrl-C again to quit now)…\n".utf8))
+        }
+        source.resume()
+        return source
+    }
+}
