@@ -25,8 +25,10 @@ public enum Ranking {
             if let seen = last[k], seen.rung >= c.rung { continue }
             last[k] = c
         }
-        let full = last.values.filter { $0.rung == finalRung }.compactMap(\.sharpe).filter(\.isFinite)
-        let sharpes = full.count > 1 ? full : last.values.compactMap(\.sharpe).filter(\.isFinite)
+        // In a fixed order: a dictionary's order varies, and so would the sums' last bits.
+        let trialsInOrder = last.values.sorted(by: order)
+        let full = trialsInOrder.filter { $0.rung == finalRung }.compactMap(\.sharpe).filter(\.isFinite)
+        let sharpes = full.count > 1 ? full : trialsInOrder.compactMap(\.sharpe).filter(\.isFinite)
         let mean = sharpes.reduce(0, +) / Double(max(1, sharpes.count))
         let variance = sharpes.count > 1 ? sharpes.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(sharpes.count - 1) : 0
         let trials = last.count

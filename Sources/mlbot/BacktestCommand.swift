@@ -43,7 +43,7 @@ struct BacktestCommand: ParsableCommand {
         let metrics: PerformanceMetrics
         let psr: Double
         let model: ModelSummary
-        let stored_as: Int64?
+        @NullWhenAbsent var stored_as: Int64?
     }
 
     struct ModelSummary: Encodable {

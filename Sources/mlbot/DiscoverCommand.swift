@@ -43,9 +43,12 @@ struct DiscoverCommand: ParsableCommand {
     @Flag(help: "Print JSON (keys: run_id, resumed, trials, sharpe_variance, evaluated_per_rung, ranked, saved).") var json = false
 
     struct Row: Encodable {
-        let rank: Int, saved_as: String?, symbol: String, subset: String, model: String, horizon: Int, threshold: Double
-        let exit: String, sizing: String, long_short: Bool, trades: Int, sharpe: Double, psr: Double, dsr: Double
-        let in_sample_sharpe: Double, degradation: Double?, total_return: Double, max_drawdown: Double
+        let rank: Int
+        @NullWhenAbsent var saved_as: String?
+        let symbol: String, subset: String, model: String, horizon: Int, threshold: Double
+        let exit: String, sizing: String, long_short: Bool, trades: Int, sharpe: Double, psr: Double, dsr: Double, in_sample_sharpe: Double
+        @NullWhenAbsent var degradation: Double?
+        let total_return: Double, max_drawdown: Double
     }
 
     struct Output: Encodable {

@@ -31,9 +31,18 @@ struct StrategiesCommand: ParsableCommand {
     /// One strategy as `list --json` and `show --json` print it.
     struct Summary: Encodable {
         let name: String, status: String, symbol: String, interval: String, feature_set: String
-        let dsr: Double?, psr: Double?, sharpe: Double?, trades: Int?, trials: Int?, run_id: String?, rank: Int?
-        let model: String?, data_from: String?, data_to: String?, created: String, status_since: String
-        let paper_bars: Int, paper_max_drawdown: Double?
+        @NullWhenAbsent var dsr: Double?
+        @NullWhenAbsent var psr: Double?
+        @NullWhenAbsent var sharpe: Double?
+        @NullWhenAbsent var trades: Int?
+        @NullWhenAbsent var trials: Int?
+        @NullWhenAbsent var run_id: String?
+        @NullWhenAbsent var rank: Int?
+        @NullWhenAbsent var model: String?
+        @NullWhenAbsent var data_from: String?
+        @NullWhenAbsent var data_to: String?
+        let created: String, status_since: String, paper_bars: Int
+        @NullWhenAbsent var paper_max_drawdown: Double?
 
         init(_ r: StrategyRecord) {
             name = r.name; status = r.status.rawValue; symbol = r.symbol; interval = r.interval; feature_set = r.featureSet
@@ -83,9 +92,20 @@ struct StrategiesCommand: ParsableCommand {
         @Argument(help: "Strategy name.") var name: String
         @Flag(help: "Print JSON (keys: strategy, definition, events, backtest).") var json = false
 
-        struct Event: Encodable { let time: String, from: String?, to: String, reason: String }
-        struct Backtest: Encodable { let id: Int64, created: String, first: String, last: String, bars: Int, trades: Int, psr: Double?, metrics: PerformanceMetrics }
-        struct Output: Encodable { let strategy: Summary, definition: String, events: [Event], backtest: Backtest? }
+        struct Event: Encodable {
+            let time: String
+            @NullWhenAbsent var from: String?
+            let to: String, reason: String
+        }
+        struct Backtest: Encodable {
+            let id: Int64, created: String, first: String, last: String, bars: Int, trades: Int
+            @NullWhenAbsent var psr: Double?
+            let metrics: PerformanceMetrics
+        }
+        struct Output: Encodable {
+            let strategy: Summary, definition: String, events: [Event]
+            @NullWhenAbsent var backtest: Backtest?
+        }
 
         func run() throws {
             let store = try global.openStore(try global.loadConfig(), mustExist: true)

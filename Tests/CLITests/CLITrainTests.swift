@@ -15,7 +15,7 @@ import Testing
                              "--trades", trades, "--equity", equity], in: dir)
         #expect(r.status == 0, "\(r.err)")
         let json = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
-        #expect(Set(json.keys) == ["strategy", "symbol", "interval", "first", "last", "bars", "metrics", "psr", "model"])
+        #expect(Set(json.keys) == ["strategy", "symbol", "interval", "first", "last", "bars", "metrics", "psr", "model", "stored_as"])
         #expect(json["symbol"] as? String == "ETHUSDT" && (json["bars"] as! Int) > 1000)
         let curve = try String(contentsOfFile: equity, encoding: .utf8).split(separator: "\n")
         #expect(curve.first == "timestamp,equity,return,exposure" && curve.count == (json["bars"] as! Int) + 1)

@@ -1,6 +1,9 @@
+import Backtest
 import Config
 import Discovery
 import Foundation
+import Learning
+import Market
 import TestSupport
 import Testing
 
@@ -38,5 +41,73 @@ import Testing
     @Test func unknownModelKindAndFeatureSet() {
         #expect(throws: ConfigError.self) { try StrategyFile.parse(yaml: "symbol: ETHUSDT\ninterval: 1m\nfeature_set: default\nmodel: {kind: forest}\nsignal: {threshold: 0.6}\n", file: "s.yaml", featuresDirectory: features) }
         #expect(throws: ConfigError.self) { try StrategyFile.parse(yaml: "symbol: ETHUSDT\ninterval: 1m\nfeature_set: nosuch\nmodel: {kind: ridge}\nsignal: {threshold: 0.6}\n", file: "s.yaml", featuresDirectory: features) }
+    }
+}
+
+@Suite struct StrategySpecTests {
+    let features = Fixtures.repositoryRoot.appendingPathComponent("features").path
+
+    @Test func exportedYAMLReadsBackToTheSameSpec() throws {
+        var o = MLPClassifier.Options()
+        o.hidden = [16, 8]; o.maxEpochs = 4; o.l2 = 0.001; o.seed = 9
+        let specs = [
+            StrategySpec(name: "a", symbol: try Symbol("ETHUSDT"), interval: .oneMinute, featureSet: "default", features: ["rsi_14", "adx_14"],
+                         horizon: 60, model: .logistic(lambda: 0.1, classWeights: .balanced), cv: WalkForward(folds: 3, mode: .rolling, embargo: 5),
+                         calibration: .isotonic, threshold: 0.55, longShort: true, exit: .atr(takeProfit: 2.5, stopLoss: 1.25),
+                         sizing: .volatilityTarget(annual: 0.3), costs: ExecutionModel(takerFee: 0.0002, slippageBps: 0.5, rangeShare: 0.1, maxExposure: 2)),
+            StrategySpec(name: "b.2", symbol: try Symbol("BTCUSDT"), interval: .oneHour, featureSet: "default", model: .mlp(o), threshold: 0.6,
+                         exit: .opposite),
+            StrategySpec(name: "c", symbol: try Symbol("SOLUSDT"), interval: .oneMinute, featureSet: "default", model: .ridge(lambda: 1e-3), threshold: 0.51),
+        ]
+        for spec in specs {
+            #expect(try StrategyFile.parseSpec(yaml: spec.yaml, file: "x.yaml") == spec, "\(spec.yaml)")
+            _ = try StrategyFile.parse(yaml: spec.yaml, file: "x.yaml", featuresDirectory: features)
+        }
+    }
+
+    @Test func aFeatureSubsetMustComeFromTheSet() {
+        let text = "symbol: ETHUSDT\ninterval: 1m\nfeature_set: default\nfeatures: [rsi_14, rsi_99]\nmodel: {kind: ridge}\nsignal: {threshold: 0.6}\n"
+        do {
+            _ = try StrategyFile.parse(yaml: text, file: "s.yaml", featuresDirectory: features)
+            Issue.record("accepted an unknown output")
+        } catch let e as ConfigError {
+            #expect(e.line == 4 && e.field == "features" && e.expected.contains("rsi_99"), "\(e)")
+        } catch { Issue.record("\(error)") }
+        #expect(throws: ConfigError.self) {   // a list belongs in a search space, not in one strategy
+            try StrategyFile.parse(yaml: "symbol: ETHUSDT\ninterval: 1m\nfeature_set: default\nmodel: {kind: ridge, l2: [1, 2]}\nsignal: {threshold: 0.6}\n",
+                                   file: "s.yaml", featuresDirectory: features)
+        }
+    }
+}
+
+@Suite struct SearchSpaceTests {
+    @Test func theShippedSpaceParses() throws {
+        let space = try SearchSpace.load(path: Fixtures.repositoryRoot.appendingPathComponent("config/discovery.yaml").path)
+        #expect(space.symbols.map(\.name) == ["BTCUSDT", "ETHUSDT", "SOLUSDT"] && space.subsets.map(\.name) == ["all", "momentum", "volatility"])
+        #expect(space.modelKeys.count == 3 * 3 * 4 * 2 && space.ruleVariants.count == 3 * 3 * 2)
+        #expect(space.settings.minTrades == 30 && space.settings.maxCorrelation == 0.7 && space.settings.topK == 5)
+    }
+
+    @Test func theHashIgnoresCommentsButNotTheSpace() throws {
+        let text = "symbols: [BTCUSDT]\nmodels: [{kind: ridge}]\nhorizons: [15]\nthresholds: [0.55]\n"
+        let a = try SearchSpace.parse(yaml: text, file: "a.yaml"), b = try SearchSpace.parse(yaml: "# note\n" + text, file: "b.yaml")
+        let c = try SearchSpace.parse(yaml: text.replacingOccurrences(of: "0.55", with: "0.56"), file: "c.yaml")
+        #expect(a.contentHash == b.contentHash && a.contentHash != c.contentHash)
+    }
+
+    @Test(arguments: [
+        ("symbols: [BTCUSDT]\nmodels: [{kind: ridge}]\nhorizons: [15]\nthresholds: [0.45]\n", 4, "thresholds"),
+        ("symbols: [BTCUSDT]\nmodels: [{kind: tree}]\nhorizons: [15]\nthresholds: [0.55]\n", 2, "models[0].kind"),
+        ("symbols: [BTCUSDT]\nmodels: [{kind: ridge}]\nhorizons: [0]\nthresholds: [0.55]\n", 3, "horizons"),
+        ("symbols: [BTCUSDT]\nmodels: [{kind: ridge}]\nhorizons: [15]\nthresholds: [0.55]\nsearch: {topk: 3}\n", 5, "search.topk"),
+        ("symbols: [BTCUSDT, BTCUSDT]\nmodels: [{kind: ridge}]\nhorizons: [15]\nthresholds: [0.55]\n", 1, "symbols"),
+    ])
+    func badSpacesNameLineAndField(yaml: String, line: Int, field: String) {
+        do {
+            _ = try SearchSpace.parse(yaml: yaml, file: "space.yaml")
+            Issue.record("accepted: \(yaml)")
+        } catch let e as ConfigError {
+            #expect(e.line == line && e.field == field, "\(e)")
+        } catch { Issue.record("\(error)") }
     }
 }
