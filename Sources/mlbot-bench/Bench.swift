@@ -1,5 +1,6 @@
 import CLinearAlgebra
 import Backtest
+import Discovery
 import Features
 import Learning
 import Foundation
@@ -11,7 +12,7 @@ import Store
 /// `mlbot-bench`: timings of the hot paths (run with `swift run -c release mlbot-bench [name…]`).
 @main
 struct Bench {
-    static let all = ["import", "synth", "dgemm", "features", "train", "backtest"]
+    static let all = ["import", "synth", "dgemm", "features", "train", "backtest", "discover"]
 
     static func main() {
         do { try run() } catch {
@@ -41,6 +42,34 @@ struct Bench {
         if names.contains("features") { try features() }
         if names.contains("train") { try train() }
         if names.contains("backtest") { try backtest() }
+        if names.contains("discover") { try discover() }
+    }
+
+    /// The shipped search space (config/discovery.yaml, run from the repository root) over three
+    /// synthetic symbols × 500,000 one-minute bars, on every core; the top-K saving step is left
+    /// out so the figure is the search itself.
+    static func discover() throws {
+        let symbols = try ["BTCUSDT", "ETHUSDT", "SOLUSDT"].map(Symbol.init)
+        let n = 500_000
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mlbot-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try DataStore(path: dir.appendingPathComponent("d.sqlite").path)
+        _ = try SyntheticData.generate(SyntheticMarket.Config(symbols: symbols, interval: .oneMinute, start: 1_704_067_200_000, bars: n, seed: 42),
+                                       into: store, policy: .keepExisting)
+        var space = try SearchSpace.load(path: "config/discovery.yaml")
+        space.settings.topK = 0
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        print("Discovery: config/discovery.yaml (\(space.modelKeys.count) models × \(space.ruleVariants.count) rule variants), 3 symbols × \(n) one-minute bars, \(cores) workers")
+        let start = ContinuousClock.now
+        let outcome = try DiscoveryRun.run(DiscoveryRequest(space: space, runId: "bench", seed: 42, workers: cores, modelsDirectory: dir.path), store: store)
+        let d = ContinuousClock.now - start
+        let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        guard case .complete(let report) = outcome else { throw BenchError("discovery did not complete") }
+        let models = report.evaluatedPerRung.map { $0 / space.ruleVariants.count }
+        row("search (\(report.trials) configurations)", seconds, String(format: "%.0f configurations/min", Double(report.trials) / seconds * 60))
+        print("  models trained per rung \(models.map(String.init).joined(separator: " → ")) (\(String(format: "%.1f", Double(models.reduce(0, +)) / seconds * 60)) models/min); "
+              + "\(report.candidatesRanked) ranked; peak resident memory \(String(format: "%.0f", peakResidentMB())) MB")
     }
 
     /// Best wall time of `repeats` runs, in seconds.
