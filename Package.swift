@@ -34,15 +34,16 @@ let package = Package(
         .target(name: "Features", dependencies: ["Market", "NumericKit", "Hashing", "Config"]),
         .target(name: "Backtest", dependencies: ["Market", "NumericKit"]),
         .target(name: "Discovery", dependencies: ["Learning", "Backtest", "Store", "NumericKit", "Features", "Market", "Config", "Hashing"]),
+        .target(name: "Portfolio", dependencies: ["NumericKit", "Market"]),
         .target(name: "Learning", dependencies: ["Features", "NumericKit", "Store", "Hashing", "CLinearAlgebra"]),
 
         // Executables: thin fronts.
         .executableTarget(name: "mlbot", dependencies: [
-            "Config", "MarketData", "Store", "Market", "Exchange", "Features", "Learning", "NumericKit", "Backtest", "Discovery",
+            "Config", "MarketData", "Store", "Market", "Exchange", "Features", "Learning", "NumericKit", "Backtest", "Discovery", "Portfolio",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "mlbot-bench", dependencies: [
-            "NumericKit", "CLinearAlgebra", "Market", "Store", "MarketData", "Features", "Learning", "Backtest", "Discovery",
+            "NumericKit", "CLinearAlgebra", "Market", "Store", "MarketData", "Features", "Learning", "Backtest", "Discovery", "Portfolio",
         ]),
 
         // Test support: shared fixtures and a local fake Bybit V5 server.
@@ -63,6 +64,7 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "TestSupport"]),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "Features", "NumericKit", "Market", "MarketData", "Store", "TestSupport"]),
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Market", "MarketData", "NumericKit", "TestSupport"]),
+        .testTarget(name: "PortfolioTests", dependencies: ["Portfolio", "NumericKit", "TestSupport"]),
         .testTarget(name: "DiscoveryTests", dependencies: ["Discovery", "NumericKit", "Backtest", "Learning", "Features", "Market", "Store", "MarketData", "TestSupport"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Market", "MarketData", "NumericKit", "TestSupport"]),
         // Runs the built `mlbot` binary as a user would (the dependency makes `swift test` build it).

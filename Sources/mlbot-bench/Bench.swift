@@ -1,6 +1,7 @@
 import CLinearAlgebra
 import Backtest
 import Discovery
+import Portfolio
 import Features
 import Learning
 import Foundation
@@ -12,7 +13,7 @@ import Store
 /// `mlbot-bench`: timings of the hot paths (run with `swift run -c release mlbot-bench [name…]`).
 @main
 struct Bench {
-    static let all = ["import", "synth", "dgemm", "features", "train", "backtest", "discover"]
+    static let all = ["import", "synth", "dgemm", "features", "train", "backtest", "discover", "portfolio"]
 
     static func main() {
         do { try run() } catch {
@@ -23,6 +24,8 @@ struct Bench {
 
     static func run() throws {
         var names = Array(CommandLine.arguments.dropFirst())
+        var returnsFile: String?
+        if let k = names.firstIndex(of: "--returns"), k + 1 < names.count { returnsFile = names[k + 1]; names.removeSubrange(k...(k + 1)) }
         if names.contains("--help") || names.contains("-h") {
             print("usage: mlbot-bench [\(all.joined(separator: "|"))]…   (no name: all; build with -c release)")
             return
@@ -43,6 +46,48 @@ struct Bench {
         if names.contains("train") { try train() }
         if names.contains("backtest") { try backtest() }
         if names.contains("discover") { try discover() }
+        if names.contains("portfolio") { try portfolio(returnsFile) }
+    }
+
+    /// Optimiser time per method, best of 5, on a returns file (`bench/compare-portfolio.sh`) or
+    /// on generated factor-model problems of 50 and 500 assets; long-only, cap 0.3.
+    static func portfolio(_ file: String?) throws {
+        let problems: [AssetReturns]
+        if let file { problems = [try AssetReturns.load(csv: file)] } else {
+            problems = try [50, 500].map { n in
+                var rng = SeededRNG(seed: UInt64(n))
+                let t = 1500, k = 5
+                let loadings = (0..<(k * n)).map { _ in rng.normal() }
+                var values = [Double](repeating: 0, count: t * n)
+                for row in 0..<t {
+                    let f = (0..<k).map { _ in 0.01 * rng.normal() }
+                    for j in 0..<n {
+                        var r = 0.0004 + 0.015 * rng.normal()
+                        for q in 0..<k { r += f[q] * loadings[q * n + j] }
+                        values[j * t + row] = r
+                    }
+                }
+                return try AssetReturns(names: (0..<n).map { "A\($0)" }, time: (0..<t).map { Int64($0) * 86_400_000 },
+                                        matrix: try Matrix(rows: t, columns: n, columnMajor: values))
+            }
+        }
+        for r in problems {
+            let f = 365.0
+            var sigma = try CovarianceEstimator.sample.estimate(r).matrix
+            for i in sigma.storage.indices { sigma.storage[i] *= f }
+            let mu = try ExpectedReturns.geometric.estimate(r, periodsPerYear: f)
+            print("Portfolio optimiser, \(r.matrix.columns) assets (\(r.matrix.rows) periods, sample covariance, cap 0.3, long-only)")
+            let cov = try time(5) { _ = try CovarianceEstimator.sample.estimate(r) }
+            row("sample covariance", cov, "")
+            for method in OptimizationMethod.allCases {
+                var a: Allocation?
+                let s = try time(5) {
+                    a = try PortfolioOptimizer.optimize(method, names: r.names, covariance: sigma, expectedReturns: mu, bounds: WeightBounds(cap: 0.3))
+                }
+                let v = a!.volatility * a!.volatility
+                row(method.rawValue + String(format: " (%.3f ms)", s * 1000), s, String(format: "variance %.12g  Sharpe %.12g  KKT %.1e  %d at cap", v, a!.sharpe ?? .nan, a!.kktResidual ?? .nan, a!.atCap.count))
+            }
+        }
     }
 
     /// The shipped search space (config/discovery.yaml, run from the repository root) over three

@@ -24,7 +24,7 @@ struct MLBot: ParsableCommand {
               mlbot strategies list
             """,
         subcommands: [DataCommand.self, FeaturesCommand.self, TrainCommand.self, ModelsCommand.self, BacktestCommand.self, DiscoverCommand.self,
-                      StrategiesCommand.self]
+                      StrategiesCommand.self, PortfolioCommand.self]
     )
 
     static func main() {

@@ -1,0 +1,111 @@
+import Foundation
+import NumericKit
+
+/// The maximum-Sharpe (tangency) portfolio under the budget and per-asset bounds.
+///
+/// Along the efficient frontier w(t) = argmin ½wᵀΣw − t·μᵀw, the Sharpe ratio is quasi-concave
+/// in t. A bracket and a golden-section search on t find the frontier segment that holds the
+/// maximum; on that segment the active set is fixed, so w(t) = a + t·b exactly and the Sharpe
+/// ratio's maximum has a closed form, t* = (m₀v₁ − m₁v₀)/(m₁v₁ − m₀v₂) with m = μᵀw − r_f and
+/// v = wᵀΣw expanded in t. The result is therefore exact, not the search's approximation.
+enum MaxSharpe {
+    struct Result {
+        let w: [Double]
+        let kkt: Double
+        let iterations: Int
+    }
+
+    static func solve(covariance: Matrix, mu: [Double], riskFree: Double, lower: [Double], upper: [Double]) throws -> Result {
+        let n = mu.count
+        guard let best = mu.max(), best > riskFree else {
+            throw PortfolioError("no asset's expected return exceeds the risk-free rate (\(riskFree)): the maximum-Sharpe portfolio does not exist")
+        }
+        _ = best
+        let qp = try BudgetBoxQP(h: covariance, lower: lower, upper: upper)
+        var iterations = 0
+        var state: [BudgetBoxQP.Bound]? = nil
+        func point(_ t: Double) throws -> (sharpe: Double, s: BudgetBoxQP.Solution) {
+            let s = try qp.solve(c: mu.map { t * $0 }, start: state)
+            state = s.state
+            iterations += s.iterations
+            return (try sharpe(s.w), s)
+        }
+        func sharpe(_ w: [Double]) throws -> Double {
+            let sw = try BLAS.multiply(covariance, w)
+            let v = zip(w, sw).reduce(0) { $0 + $1.0 * $1.1 }
+            return (zip(mu, w).reduce(0) { $0 + $1.0 * $1.1 } - riskFree) / v.squareRoot()
+        }
+
+        // Bracket the maximum: t = 0 (minimum variance), then doubling steps until the Sharpe
+        // ratio falls or the weights stop moving (the highest-return corner).
+        let averageVariance = (0..<n).reduce(0) { $0 + covariance[$1, $1] } / Double(n)
+        let scale = averageVariance / max(mu.map(abs).max()!, 1e-300)
+        var ts = [0.0], values = [try point(0)]
+        var t = 1e-3 * scale
+        for _ in 0..<200 {
+            let p = try point(t)
+            let previous = values.last!
+            ts.append(t); values.append(p)
+            let stalled = zip(p.s.w, previous.s.w).allSatisfy { abs($0 - $1) <= 1e-15 }
+            if p.sharpe < previous.sharpe || stalled { break }
+            t *= 2
+        }
+        let k = values.indices.max { values[$0].sharpe < values[$1].sharpe }!
+        var a = ts[max(0, k - 1)], b = ts[min(ts.count - 1, k + 1)]
+        var bestT = ts[k], bestValue = values[k]
+        let g = (5.0.squareRoot() - 1) / 2
+        var x1 = b - g * (b - a), x2 = a + g * (b - a)
+        var f1: (sharpe: Double, s: BudgetBoxQP.Solution)? = nil, f2: (sharpe: Double, s: BudgetBoxQP.Solution)? = nil
+        var tried = Set<[BudgetBoxQP.Bound]>()
+        // Golden section inside the bracket; whenever the best point's active set is new, try the
+        // exact maximum on its segment — usually the first or second set already holds it.
+        for _ in 0..<100 {
+            if !tried.contains(bestValue.s.state) {
+                tried.insert(bestValue.s.state)
+                if let exact = try segmentMaximum(qp, state: bestValue.s.state, mu: mu, riskFree: riskFree, covariance: covariance), exact.valid,
+                   try sharpe(exact.solution.w) >= bestValue.sharpe - 1e-12 * abs(bestValue.sharpe) {
+                    return Result(w: exact.solution.w, kkt: try qp.kktResidual(exact.solution, c: mu.map { exact.t * $0 }), iterations: iterations)
+                }
+            }
+            guard b - a > 1e-13 * max(b, 1e-300) else { break }
+            if f1 == nil { f1 = try point(x1) }
+            if f2 == nil { f2 = try point(x2) }
+            if f1!.sharpe >= f2!.sharpe { b = x2; x2 = x1; f2 = f1; x1 = b - g * (b - a); f1 = nil }
+            else { a = x1; x1 = x2; f1 = f2; x2 = a + g * (b - a); f2 = nil }
+            for (x, f) in [(x1, f1), (x2, f2)] { if let f, f.sharpe > bestValue.sharpe { bestT = x; bestValue = f } }
+        }
+        return Result(w: bestValue.s.w, kkt: try qp.kktResidual(bestValue.s, c: mu.map { bestT * $0 }), iterations: iterations)
+    }
+
+    /// The Sharpe-maximising t on the segment where `state` is the active set, its solution, and
+    /// whether `state` really is optimal there (free weights inside their bounds, multipliers of
+    /// the right sign).
+    static func segmentMaximum(_ qp: BudgetBoxQP, state: [BudgetBoxQP.Bound], mu: [Double], riskFree: Double, covariance: Matrix) throws
+        -> (t: Double, solution: BudgetBoxQP.Solution, valid: Bool)? {
+        let n = mu.count
+        guard let p0 = try qp.solveFixed(state, c: [Double](repeating: 0, count: n)), let p1 = try qp.solveFixed(state, c: mu) else { return nil }
+        let a = p0.w, b = zip(p1.w, p0.w).map { $0 - $1 }
+        let sa = try BLAS.multiply(covariance, a), sb = try BLAS.multiply(covariance, b)
+        func dot(_ x: [Double], _ y: [Double]) -> Double { zip(x, y).reduce(0) { $0 + $1.0 * $1.1 } }
+        let m0 = dot(mu, a) - riskFree, m1 = dot(mu, b)
+        let v0 = dot(a, sa), v1 = dot(a, sb), v2 = dot(b, sb)
+        let denominator = m1 * v1 - m0 * v2
+        guard denominator != 0 else { return nil }
+        let t = (m0 * v1 - m1 * v0) / denominator
+        guard t.isFinite, t >= 0 else { return nil }
+        let w = (0..<n).map { a[$0] + t * b[$0] }
+        let nu = p0.nu + t * (p1.nu - p0.nu)
+        let lambda = try qp.multipliers(w, nu: nu, c: mu.map { t * $0 }, state: state)
+        let tolerance = 1e-12
+        let scale = max(1e-300, (0..<n).reduce(0) { $0 + covariance[$1, $1] } / Double(n))
+        var valid = true
+        for i in 0..<n {
+            switch state[i] {
+            case .free: valid = valid && w[i] >= qp.lower[i] - tolerance && w[i] <= qp.upper[i] + tolerance
+            case .upper: valid = valid && lambda[i] >= -tolerance * scale
+            case .lower: valid = valid && lambda[i] <= tolerance * scale
+            }
+        }
+        return (t, BudgetBoxQP.Solution(w: w, nu: nu, lambda: lambda, state: state, iterations: 0), valid)
+    }
+}
