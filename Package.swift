@@ -30,20 +30,21 @@ let package = Package(
         .target(name: "Store", dependencies: ["Market", "CSQLite", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Exchange", dependencies: ["Market", "Hashing", "CCurl"]),
         .target(name: "MarketData", dependencies: ["Market", "NumericKit", "Store", "Exchange"]),
-        .target(name: "Config", dependencies: ["Market", "Hashing", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Config", dependencies: ["Market", "Hashing", "Risk", .product(name: "Yams", package: "Yams")]),
         .target(name: "Features", dependencies: ["Market", "NumericKit", "Hashing", "Config"]),
         .target(name: "Backtest", dependencies: ["Market", "NumericKit"]),
         .target(name: "Discovery", dependencies: ["Learning", "Backtest", "Store", "NumericKit", "Features", "Market", "Config", "Hashing"]),
         .target(name: "Portfolio", dependencies: ["NumericKit", "Market"]),
+        .target(name: "Risk", dependencies: ["Market"]),
         .target(name: "Learning", dependencies: ["Features", "NumericKit", "Store", "Hashing", "CLinearAlgebra"]),
 
         // Executables: thin fronts.
         .executableTarget(name: "mlbot", dependencies: [
-            "Config", "MarketData", "Store", "Market", "Exchange", "Features", "Learning", "NumericKit", "Backtest", "Discovery", "Portfolio",
+            "Config", "MarketData", "Store", "Market", "Exchange", "Features", "Learning", "NumericKit", "Backtest", "Discovery", "Portfolio", "Risk",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "mlbot-bench", dependencies: [
-            "NumericKit", "CLinearAlgebra", "Market", "Store", "MarketData", "Features", "Learning", "Backtest", "Discovery", "Portfolio",
+            "NumericKit", "CLinearAlgebra", "Market", "Store", "MarketData", "Features", "Learning", "Backtest", "Discovery", "Portfolio", "Risk",
         ]),
 
         // Test support: shared fixtures and a local fake Bybit V5 server.
@@ -61,9 +62,10 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "Market", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ExchangeTests", dependencies: ["Exchange", "FakeBybit", "Market", "TestSupport"]),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "Store", "Market", "NumericKit", "Exchange", "FakeBybit", "TestSupport"]),
-        .testTarget(name: "ConfigTests", dependencies: ["Config", "TestSupport"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "TestSupport", "Risk"]),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "Features", "NumericKit", "Market", "MarketData", "Store", "TestSupport"]),
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Market", "MarketData", "NumericKit", "TestSupport"]),
+        .testTarget(name: "RiskTests", dependencies: ["Risk", "NumericKit", "TestSupport"]),
         .testTarget(name: "PortfolioTests", dependencies: ["Portfolio", "NumericKit", "TestSupport"]),
         .testTarget(name: "DiscoveryTests", dependencies: ["Discovery", "NumericKit", "Backtest", "Learning", "Features", "Market", "Store", "MarketData", "TestSupport"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Market", "MarketData", "NumericKit", "TestSupport"]),

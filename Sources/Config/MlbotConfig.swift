@@ -1,6 +1,7 @@
 import Foundation
 import Hashing
 import Market
+import Risk
 
 /// `config/mlbot.yaml`: where the database lives and what data the default run uses.
 /// Later sections (broker, risk, portfolio, server) arrive with the parts that use them.
@@ -9,6 +10,8 @@ public struct MlbotConfig: Sendable, Equatable {
     public var database: String
     public var data: DataSettings
     public var strategies: StrategySettings
+    /// The global risk manager's limits.
+    public var risk: RiskLimits
     /// SHA-256 of the file's bytes (or of the built-in defaults).
     public var contentHash: String
 
@@ -74,6 +77,20 @@ public struct MlbotConfig: Sendable, Equatable {
           paper_days: 14       # paper → live: at least this many days on paper…
           max_paper_drawdown: 0.10   # …with the paper drawdown never beyond this
 
+        risk:                  # the global risk manager (fractions of mark-to-market equity)
+          max_drawdown: 0.15   # from the equity high-water mark…
+          drawdown_action: reducing   # …switches to reducing (only exposure-reducing orders) or halted
+          max_daily_loss: 0.05 # from the UTC day's starting equity: reducing until the next UTC day
+          max_correlation: 0.8 # same-direction positions correlated above this…
+          max_correlated_exposure: 0.15   # …may together hold at most this
+          correlation_window: 240         # bars of returns the correlations use
+          max_position: 0.10   # per instrument
+          max_gross_exposure: 1.0
+          max_daily_trades: 50
+          max_order_notional: 100000      # account currency, per order
+          price_band: 0.05     # limit prices further than this from the last price are refused
+          resize: []           # rules that shrink an order instead of refusing it: max_position, max_gross_exposure, max_order_notional
+
         """
 
     public static func builtIn() -> MlbotConfig {
@@ -97,7 +114,7 @@ public struct MlbotConfig: Sendable, Equatable {
     /// Parses and validates configuration text.
     public static func parse(yaml: String, file: String) throws -> MlbotConfig {
         let root = try YAMLMap(yaml: yaml, file: file)
-        try root.requireOnly(["database", "data", "strategies"])
+        try root.requireOnly(["database", "data", "strategies", "risk"])
         let database = try root.string("database") ?? "mlbot.sqlite"
         guard !database.isEmpty else { throw root.error("database", "a file path") }
 
@@ -138,6 +155,30 @@ public struct MlbotConfig: Sendable, Equatable {
                                           paperDays: try st.double("paper_days", range: 0...3650) ?? 14,
                                           maxPaperDrawdown: try st.double("max_paper_drawdown", range: 0...1) ?? 0.10)
 
+        let rk = try root.map("risk") ?? YAMLMap(yaml: "{}", file: file)
+        try rk.requireOnly(["max_drawdown", "drawdown_action", "max_daily_loss", "max_correlation", "max_correlated_exposure", "correlation_window",
+                            "max_position", "max_gross_exposure", "max_daily_trades", "max_order_notional", "price_band", "resize"])
+        var risk = RiskLimits()
+        risk.maxDrawdown = try rk.double("max_drawdown", range: 0.001...1) ?? risk.maxDrawdown
+        if let action = try rk.string("drawdown_action") {
+            guard let a = RiskLimits.DrawdownAction(rawValue: action) else { throw rk.error("drawdown_action", "reducing or halted") }
+            risk.drawdownAction = a
+        }
+        risk.maxDailyLoss = try rk.double("max_daily_loss", range: 0.001...1) ?? risk.maxDailyLoss
+        risk.maxCorrelation = try rk.double("max_correlation", range: -1...1) ?? risk.maxCorrelation
+        risk.maxCorrelatedExposure = try rk.double("max_correlated_exposure", range: 0...100) ?? risk.maxCorrelatedExposure
+        risk.correlationWindow = try rk.int("correlation_window", range: 2...1_000_000) ?? risk.correlationWindow
+        risk.maxPosition = try rk.double("max_position", range: 0...100) ?? risk.maxPosition
+        risk.maxGrossExposure = try rk.double("max_gross_exposure", range: 0...100) ?? risk.maxGrossExposure
+        risk.maxDailyTrades = try rk.int("max_daily_trades", range: 0...1_000_000) ?? risk.maxDailyTrades
+        risk.maxOrderNotional = try rk.double("max_order_notional", range: 0...1e15) ?? risk.maxOrderNotional
+        risk.priceBand = try rk.double("price_band", range: 0...10) ?? risk.priceBand
+        let resizable: [RiskRule] = [.maxPosition, .maxGrossExposure, .maxOrderNotional]
+        for name in try rk.strings("resize") ?? [] {
+            guard let r = RiskRule(rawValue: name), resizable.contains(r) else { throw rk.error("resize", "a list of max_position, max_gross_exposure, max_order_notional") }
+            risk.resize.insert(r)
+        }
+
         return MlbotConfig(
             database: database,
             data: DataSettings(
@@ -145,6 +186,7 @@ public struct MlbotConfig: Sendable, Equatable {
                 synthetic: Synthetic(days: days, seed: UInt64(seed), start: start, correlation: correlation),
                 bybit: Bybit(baseURL: baseURL, category: category)),
             strategies: strategies,
+            risk: risk,
             contentHash: Digest.sha256Hex(yaml))
     }
 }

@@ -2,6 +2,7 @@ import CLinearAlgebra
 import Backtest
 import Discovery
 import Portfolio
+import Risk
 import Features
 import Learning
 import Foundation
@@ -13,7 +14,7 @@ import Store
 /// `mlbot-bench`: timings of the hot paths (run with `swift run -c release mlbot-bench [name…]`).
 @main
 struct Bench {
-    static let all = ["import", "synth", "dgemm", "features", "train", "backtest", "discover", "portfolio"]
+    static let all = ["import", "synth", "dgemm", "features", "train", "backtest", "discover", "portfolio", "risk"]
 
     static func main() {
         do { try run() } catch {
@@ -47,6 +48,39 @@ struct Bench {
         if names.contains("backtest") { try backtest() }
         if names.contains("discover") { try discover() }
         if names.contains("portfolio") { try portfolio(returnsFile) }
+        if names.contains("risk") { risk() }
+    }
+
+    /// One pre-trade check with 50 open positions (51 instruments, full correlation matrix): the
+    /// order passes every rule, so every rule is evaluated.
+    static func risk() {
+        let n = 51
+        var rng = SeededRNG(seed: 5)
+        let prices = (0..<n).map { _ in 10 + 100 * rng.uniform() }
+        var rho = [Double](repeating: 0, count: n * n)
+        for i in 0..<n { for j in 0..<n { rho[i * n + j] = i == j ? 1 : 0.5 * rng.uniform() } }
+        let market = MarketSnapshot(instruments: (0..<n).map { "I\($0)" }, lastPrice: prices, correlation: rho)
+        var positions = (0..<n).map { i in (rng.uniform() < 0.5 ? -1.0 : 1.0) * 100 / prices[i] }
+        positions[n - 1] = 0
+        let portfolio = PortfolioSnapshot(cash: 100_000, positions: positions)
+        var limits = RiskLimits()
+        limits.maxGrossExposure = 2
+        let state = RiskState(equity: portfolio.equity(market), timeMs: 0)
+        let order = OrderIntent(instrument: n - 1, side: .buy, quantity: 10, limitPrice: prices[n - 1] * 1.001)
+        precondition(RiskManager.check(order, portfolio: portfolio, market: market, limits: limits, state: state) == .pass)
+        let count = 1_000_000
+        var passed = 0
+        let seconds = time(3) {
+            passed = 0
+            // A different quantity each time, so the compiler cannot hoist the pure call out of the loop.
+            for k in 0..<count {
+                let o = OrderIntent(instrument: order.instrument, side: .buy, quantity: 10 + Double(k & 7) * 0.001, limitPrice: order.limitPrice)
+                if RiskManager.check(o, portfolio: portfolio, market: market, limits: limits, state: state) == .pass { passed += 1 }
+            }
+        }
+        precondition(passed == count)
+        print("Risk manager, 50 open positions, 51 instruments")
+        row("pre-trade check × \(count)", seconds, String(format: "%.0f ns per order", seconds / Double(count) * 1e9))
     }
 
     /// Optimiser time per method, best of 5, on a returns file (`bench/compare-portfolio.sh`) or

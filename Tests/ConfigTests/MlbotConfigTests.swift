@@ -1,4 +1,5 @@
 import Config
+import Risk
 import Foundation
 import TestSupport
 import Testing
@@ -11,6 +12,7 @@ import Testing
         let c = try MlbotConfig.load(path: path)
         #expect(c.database == "mlbot.sqlite")
         #expect(c.data.symbols.map(\.name) == ["BTCUSDT", "ETHUSDT", "SOLUSDT"])
+        #expect(c.risk == RiskLimits() && c.strategies == MlbotConfig.StrategySettings())   // the file states the defaults
         #expect(c.data.interval.name == "1m")
         #expect(c.data.synthetic.days == 90 && c.data.synthetic.seed == 42)
         #expect(c.data.synthetic.start == 1_704_067_200_000)
@@ -29,6 +31,9 @@ import Testing
         ("data:\n  symbols: [btcusdt]\n", 2, "data.symbols", "upper-case"),
         ("data:\n  symbols: [BTCUSDT, BTCUSDT]\n", 2, "data.symbols", "each symbol once"),
         ("data:\n  synthetic:\n    days: 0\n", 3, "data.synthetic.days", "1...3650"),
+        ("risk:\n  resize: [max_drawdown]\n", 2, "risk.resize", "max_position"),
+        ("risk:\n  drawdown_action: panic\n", 2, "risk.drawdown_action", "reducing or halted"),
+        ("strategies:\n  min_dsr: 2\n", 2, "strategies.min_dsr", "0.0...1.0"),
         ("data:\n  synthetic:\n    seed: -1\n", 3, "data.synthetic.seed", "integer"),
         ("data:\n  synthetic:\n    start: soon\n", 3, "data.synthetic.start", "ISO-8601"),
         ("data:\n  synthetic:\n    correlation: 1.5\n", 3, "data.synthetic.correlation", "number in"),
