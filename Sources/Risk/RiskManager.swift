@@ -177,6 +177,15 @@ public enum RiskManager {
         return (state, event)
     }
 
+    /// The event to store for a decision: every veto and every resize is one; a pass is not.
+    public static func event(for decision: RiskDecision, timeMs: Int64, state: RiskState) -> RiskEvent? {
+        switch decision {
+        case .pass: return nil
+        case .resize(_, let f): return RiskEvent(timeMs: timeMs, kind: .resize, from: state.trading, to: state.trading, finding: f)
+        case .veto(let f): return RiskEvent(timeMs: timeMs, kind: .veto, from: state.trading, to: state.trading, finding: f)
+        }
+    }
+
     /// Counts an approved order against the day's trade limit.
     public static func recordApproved(_ s: RiskState) -> RiskState {
         var state = s

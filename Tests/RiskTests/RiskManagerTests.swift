@@ -102,6 +102,10 @@ func rule(_ d: RiskDecision) -> RiskRule? {
         s.trading = .halted
         #expect(rule(check(OrderIntent(instrument: 0, side: .sell, quantity: 1), p, state: s)) == .halted)
         #expect(check(.cancel(instrument: 0), p, state: s) == .pass)
+        let veto = check(OrderIntent(instrument: 0, side: .sell, quantity: 1), p, state: s)
+        let event = RiskManager.event(for: veto, timeMs: 42, state: s)
+        #expect(event?.kind == .veto && event?.finding.rule == .halted && event?.timeMs == 42)
+        #expect(RiskManager.event(for: .pass, timeMs: 42, state: s) == nil)
     }
 }
 
