@@ -99,13 +99,13 @@ struct DiscoverCommand: ParsableCommand {
             }
             print("run \(report.runId)\(report.resumed ? " (resumed)" : ""): \(report.trials) configurations tried; evaluated per rung \(report.evaluatedPerRung.map(String.init).joined(separator: " → ")); \(rows.count) ranked")
             print(String(format: "deflated Sharpe ratios account for %d trials with per-bar Sharpe variance %.3g", report.trials, report.sharpeVariance))
-            print("rank  DSR     PSR     Sharpe  IS Shp  trades  symbol    subset      model             h    thr    exit          saved as")
+            print("rank  DSR     PSR     Sharpe  IS Shp  trades  symbol    subset      model             h    thr    exit            saved as")
             for r in rows.prefix(20) {
                 print(String(format: "%4d  %.4f  %.4f  %6.2f  %6.2f ", r.rank, r.dsr, r.psr, r.sharpe, r.in_sample_sharpe)
                       + " " + String(r.trades).padding(toLength: 7, withPad: " ", startingAt: 0) + " " + r.symbol.padding(toLength: 9, withPad: " ", startingAt: 0)
                       + " " + r.subset.padding(toLength: 11, withPad: " ", startingAt: 0) + " " + r.model.padding(toLength: 17, withPad: " ", startingAt: 0)
                       + " " + String(r.horizon).padding(toLength: 4, withPad: " ", startingAt: 0) + " " + String(format: "%.3f", r.threshold).padding(toLength: 6, withPad: " ", startingAt: 0)
-                      + " " + (r.exit + (r.long_short ? " L/S" : "")).padding(toLength: 13, withPad: " ", startingAt: 0) + " " + (r.saved_as ?? ""))
+                      + " " + (r.exit + (r.long_short ? " L/S" : "")).padding(toLength: 15, withPad: " ", startingAt: 0) + " " + (r.saved_as ?? ""))
             }
             if rows.isEmpty { print("no candidate could rank (too few trades or not evaluated); see the run's candidates in the store") }
             if !report.saved.isEmpty {
