@@ -114,8 +114,11 @@ struct BudgetBoxQP {
         for iteration in 1...(10 * n + 100) {
             guard let (target, nu) = try solveFixed(state, c: c) else { throw PortfolioError("the active-set solver lost its free variables") }
             var alpha = 1.0, blocking: (index: Int, bound: Bound)?
-            for i in 0..<n where state[i] == .free {
+            // A lone free variable is pinned by the budget; fixing it would leave none to meet it.
+            let freeCount = state.lazy.filter { $0 == .free }.count
+            for i in 0..<n where state[i] == .free && freeCount > 1 {
                 let p = target[i] - w[i]
+                if abs(p) <= 1e-15 * (1 + abs(w[i])) { continue }
                 if p < 0, lower[i] - w[i] > alpha * p { alpha = (lower[i] - w[i]) / p; blocking = (i, .lower) }
                 if p > 0, upper[i] - w[i] < alpha * p { alpha = (upper[i] - w[i]) / p; blocking = (i, .upper) }
             }

@@ -15,66 +15,89 @@ enum MaxSharpe {
         let iterations: Int
     }
 
-    static func solve(covariance: Matrix, mu: [Double], riskFree: Double, lower: [Double], upper: [Double]) throws -> Result {
+    static func solve(covariance: Matrix, mu: [Double], riskFree: Double, lower: [Double], upper: [Double], grossLeverage: Double? = nil) throws -> Result {
         let n = mu.count
         guard let best = mu.max(), best > riskFree else {
             throw PortfolioError("no asset's expected return exceeds the risk-free rate (\(riskFree)): the maximum-Sharpe portfolio does not exist")
         }
         _ = best
-        let qp = try BudgetBoxQP(h: covariance, lower: lower, upper: upper)
-        var iterations = 0
-        var state: [BudgetBoxQP.Bound]? = nil
-        func point(_ t: Double) throws -> (sharpe: Double, s: BudgetBoxQP.Solution) {
-            let s = try qp.solve(c: mu.map { t * $0 }, start: state)
-            state = s.state
-            iterations += s.iterations
-            return (try sharpe(s.w), s)
-        }
         func sharpe(_ w: [Double]) throws -> Double {
             let sw = try BLAS.multiply(covariance, w)
             let v = zip(w, sw).reduce(0) { $0 + $1.0 * $1.1 }
             return (zip(mu, w).reduce(0) { $0 + $1.0 * $1.1 } - riskFree) / v.squareRoot()
         }
-
-        // Bracket the maximum: t = 0 (minimum variance), then doubling steps until the Sharpe
-        // ratio falls or the weights stop moving (the highest-return corner).
         let averageVariance = (0..<n).reduce(0) { $0 + covariance[$1, $1] } / Double(n)
         let scale = averageVariance / max(mu.map(abs).max()!, 1e-300)
-        var ts = [0.0], values = [try point(0)]
+        var iterations = 0
+
+        if let grossLeverage {
+            // With a leverage cap every frontier point is itself a search (over the cap's
+            // multiplier), so the maximum is located to the search's precision, not in closed form.
+            let qp = LeverageCappedQP(h: covariance, lower: lower, upper: upper, cap: grossLeverage)
+            let found = try search(scale: scale) { t -> (Double, [Double], LeverageCappedQP.Solution) in
+                let s = try qp.solve(c: mu.map { t * $0 })
+                iterations += s.iterations
+                return (try sharpe(s.w), s.w, s)
+            } exact: { _, _ in false }
+            let s = found.payload
+            return Result(w: s.w, kkt: try LeverageCappedQP.kktResidual(s, cap: grossLeverage), iterations: iterations)
+        }
+
+        let qp = try BudgetBoxQP(h: covariance, lower: lower, upper: upper)
+        var state: [BudgetBoxQP.Bound]? = nil
+        var tried = Set<[BudgetBoxQP.Bound]>()
+        var exactResult: Result?
+        let found = try search(scale: scale) { t -> (Double, [Double], BudgetBoxQP.Solution) in
+            let s = try qp.solve(c: mu.map { t * $0 }, start: state)
+            state = s.state
+            iterations += s.iterations
+            return (try sharpe(s.w), s.w, s)
+        } exact: { (best: BudgetBoxQP.Solution, bestSharpe: Double) -> Bool in
+            // On the best point's active set the maximum has a closed form; a new set is tried once.
+            guard tried.insert(best.state).inserted,
+                  let e = try segmentMaximum(qp, state: best.state, mu: mu, riskFree: riskFree, covariance: covariance), e.valid,
+                  try sharpe(e.solution.w) >= bestSharpe - 1e-12 * abs(bestSharpe) else { return false }
+            exactResult = Result(w: e.solution.w, kkt: try qp.kktResidual(e.solution, c: mu.map { e.t * $0 }), iterations: iterations)
+            return true
+        }
+        if let exactResult { return exactResult }
+        return Result(w: found.payload.w, kkt: try qp.kktResidual(found.payload, c: mu.map { found.t * $0 }), iterations: iterations)
+    }
+
+    /// Brackets the Sharpe maximum along t (t = 0 is minimum variance; doubling until the ratio
+    /// falls or the weights stop moving), then narrows it by golden section. `exact` is offered
+    /// each new best point and ends the search by returning true.
+    static func search<P>(scale: Double, point: (Double) throws -> (Double, [Double], P),
+                          exact: (P, Double) throws -> Bool) throws -> (t: Double, payload: P) {
+        typealias Point = (sharpe: Double, w: [Double], payload: P)
+        func at(_ t: Double) throws -> Point { let p = try point(t); return (p.0, p.1, p.2) }
+        var ts = [0.0], values = [try at(0)]
         var t = 1e-3 * scale
         for _ in 0..<200 {
-            let p = try point(t)
+            let p = try at(t)
             let previous = values.last!
             ts.append(t); values.append(p)
-            let stalled = zip(p.s.w, previous.s.w).allSatisfy { abs($0 - $1) <= 1e-15 }
-            if p.sharpe < previous.sharpe || stalled { break }
+            if p.sharpe < previous.sharpe || zip(p.w, previous.w).allSatisfy({ abs($0 - $1) <= 1e-15 }) { break }
             t *= 2
         }
         let k = values.indices.max { values[$0].sharpe < values[$1].sharpe }!
         var a = ts[max(0, k - 1)], b = ts[min(ts.count - 1, k + 1)]
-        var bestT = ts[k], bestValue = values[k]
+        var bestT = ts[k], best = values[k]
         let g = (5.0.squareRoot() - 1) / 2
         var x1 = b - g * (b - a), x2 = a + g * (b - a)
-        var f1: (sharpe: Double, s: BudgetBoxQP.Solution)? = nil, f2: (sharpe: Double, s: BudgetBoxQP.Solution)? = nil
-        var tried = Set<[BudgetBoxQP.Bound]>()
-        // Golden section inside the bracket; whenever the best point's active set is new, try the
-        // exact maximum on its segment — usually the first or second set already holds it.
+        var f1: Point?, f2: Point?
+        var offered = false
         for _ in 0..<100 {
-            if !tried.contains(bestValue.s.state) {
-                tried.insert(bestValue.s.state)
-                if let exact = try segmentMaximum(qp, state: bestValue.s.state, mu: mu, riskFree: riskFree, covariance: covariance), exact.valid,
-                   try sharpe(exact.solution.w) >= bestValue.sharpe - 1e-12 * abs(bestValue.sharpe) {
-                    return Result(w: exact.solution.w, kkt: try qp.kktResidual(exact.solution, c: mu.map { exact.t * $0 }), iterations: iterations)
-                }
-            }
+            if !offered, try exact(best.payload, best.sharpe) { return (bestT, best.payload) }
+            offered = true
             guard b - a > 1e-13 * max(b, 1e-300) else { break }
-            if f1 == nil { f1 = try point(x1) }
-            if f2 == nil { f2 = try point(x2) }
+            if f1 == nil { f1 = try at(x1) }
+            if f2 == nil { f2 = try at(x2) }
             if f1!.sharpe >= f2!.sharpe { b = x2; x2 = x1; f2 = f1; x1 = b - g * (b - a); f1 = nil }
             else { a = x1; x1 = x2; f1 = f2; x2 = a + g * (b - a); f2 = nil }
-            for (x, f) in [(x1, f1), (x2, f2)] { if let f, f.sharpe > bestValue.sharpe { bestT = x; bestValue = f } }
+            for (x, f) in [(x1, f1), (x2, f2)] { if let f, f.sharpe > best.sharpe { bestT = x; best = f; offered = false } }
         }
-        return Result(w: bestValue.s.w, kkt: try qp.kktResidual(bestValue.s, c: mu.map { bestT * $0 }), iterations: iterations)
+        return (bestT, best.payload)
     }
 
     /// The Sharpe-maximising t on the segment where `state` is the active set, its solution, and

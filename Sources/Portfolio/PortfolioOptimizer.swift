@@ -15,10 +15,13 @@ public struct WeightBounds: Sendable, Equatable {
     public var lower: Double
     /// The per-asset cap.
     public var cap: Double
+    /// Σ|wᵢ| at most this (only meaningful when shorts are allowed); nil: no cap.
+    public var grossLeverage: Double?
 
-    public init(lower: Double = 0, cap: Double = 1) {
+    public init(lower: Double = 0, cap: Double = 1, grossLeverage: Double? = nil) {
         self.lower = lower
         self.cap = cap
+        self.grossLeverage = grossLeverage
     }
 }
 
@@ -62,17 +65,25 @@ public enum PortfolioOptimizer {
             throw PortfolioError(String(format: "a cap of %.4g on %d assets cannot hold the whole budget; raise it to at least %.4g", bounds.cap, n, 1 / Double(n)))
         }
         let lower = [Double](repeating: bounds.lower, count: n), upper = [Double](repeating: bounds.cap, count: n)
+        let leverage = bounds.grossLeverage
+        if let leverage, !(leverage >= 1) { throw PortfolioError("gross leverage cap: expected at least 1 (weights sum to one), got \(leverage)") }
         var weights: [Double]
         var kkt: Double? = nil, iterations = 0
         switch method {
         case .minVariance:
-            let qp = try BudgetBoxQP(h: covariance, lower: lower, upper: upper)
             let c = [Double](repeating: 0, count: n)
-            let s = try qp.solve(c: c)
-            weights = s.w; kkt = try qp.kktResidual(s, c: c); iterations = s.iterations
+            if let leverage, bounds.lower < 0 {
+                let s = try LeverageCappedQP(h: covariance, lower: lower, upper: upper, cap: leverage).solve(c: c)
+                weights = s.w; kkt = try LeverageCappedQP.kktResidual(s, cap: leverage); iterations = s.iterations
+            } else {
+                let qp = try BudgetBoxQP(h: covariance, lower: lower, upper: upper)
+                let s = try qp.solve(c: c)
+                weights = s.w; kkt = try qp.kktResidual(s, c: c); iterations = s.iterations
+            }
         case .maxSharpe:
             guard let mu = expectedReturns else { throw PortfolioError("maximum Sharpe needs expected returns") }
-            let r = try MaxSharpe.solve(covariance: covariance, mu: mu, riskFree: riskFree, lower: lower, upper: upper)
+            let r = try MaxSharpe.solve(covariance: covariance, mu: mu, riskFree: riskFree, lower: lower, upper: upper,
+                                        grossLeverage: bounds.lower < 0 ? leverage : nil)
             weights = r.w; kkt = r.kkt; iterations = r.iterations
         case .riskParity:
             guard bounds.lower <= 0 else { throw PortfolioError("risk parity is long-only") }

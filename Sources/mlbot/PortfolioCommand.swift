@@ -30,6 +30,7 @@ struct PortfolioCommand: ParsableCommand {
                 Examples:
                   mlbot portfolio optimize --method min-variance --returns returns.csv --cap 0.3
                   mlbot portfolio optimize --method max-sharpe --returns returns.csv --covariance ledoit-wolf --json
+                  mlbot portfolio optimize --method min-variance --returns returns.csv --min-weight -0.2 --cap 0.5 --gross-leverage 1.5
                   mlbot portfolio optimize --method risk-parity --strategies paper
                 """
         )
@@ -40,6 +41,7 @@ struct PortfolioCommand: ParsableCommand {
         @Option(help: "Use stored strategies with this status (paper or live) instead of a file.") var strategies: String?
         @Option(help: "Per-asset cap.") var cap = 1.0
         @Option(help: "Lower weight bound (0 = long-only; negative allows shorts for min-variance and max-sharpe).") var minWeight = 0.0
+        @Option(help: "Gross leverage cap Σ|w| (with a negative --min-weight; min-variance and max-sharpe).") var grossLeverage: Double?
         @Option(help: "sample, ledoit-wolf or ewma.") var covariance = "sample"
         @Option(help: "EWMA span in periods.") var span = 180.0
         @Option(help: "geometric or mean (max-sharpe only).") var expectedReturns = "geometric"
@@ -84,7 +86,7 @@ struct PortfolioCommand: ParsableCommand {
             let estimator: CovarianceEstimator = covariance == "sample" ? .sample : covariance == "ewma" ? .ewma(span: span) : .ledoitWolf
             let request = PortfolioRequest(method: OptimizationMethod(rawValue: method)!, covariance: estimator,
                                            expectedReturns: ExpectedReturns(rawValue: expectedReturns)!, riskFree: riskFree,
-                                           bounds: WeightBounds(lower: minWeight, cap: cap), periodsPerYear: periodsPerYear)
+                                           bounds: WeightBounds(lower: minWeight, cap: cap, grossLeverage: grossLeverage), periodsPerYear: periodsPerYear)
             let o = try request.run(data)
             let a = o.allocation
             let assets = a.names.indices.map { Asset(name: a.names[$0], weight: a.weights[$0], risk_contribution: a.riskContributions[$0],

@@ -223,3 +223,85 @@ func bruteForceMinimum(_ h: Matrix, c: [Double], lower: Double, upper: Double) t
         #expect(parsed.names == ["a", "b"] && parsed.matrix[1, 1] == -0.1 && abs(parsed.periodsPerYear! - 365.25) < 1e-9)
     }
 }
+
+@Suite struct GrossLeverageTests {
+    /// Reference: each asset long-free, short-free, at zero, at its lower or upper bound; the
+    /// leverage row Σ signᵢ·wᵢ = L either imposed or not; every combination solved by LU on its
+    /// KKT matrix and the best feasible one kept.
+    func reference(_ h: Matrix, c: [Double], lower: Double, upper: Double, leverage: Double) throws -> [Double] {
+        let n = h.rows
+        var best: (value: Double, w: [Double])?
+        var code = [Int](repeating: 0, count: n)
+        repeat {
+            for imposeCap in [false, true] {
+                let fixed = (0..<n).filter { code[$0] >= 2 }
+                let size = n + 1 + fixed.count + (imposeCap ? 1 : 0)
+                var k = Matrix(rows: size, columns: size), rhs = [Double](repeating: 0, count: size)
+                for i in 0..<n { for j in 0..<n { k[i, j] = h[i, j] }; k[i, n] = 1; k[n, i] = 1; rhs[i] = c[i] }
+                rhs[n] = 1
+                for (r, i) in fixed.enumerated() {
+                    k[n + 1 + r, i] = 1; k[i, n + 1 + r] = 1
+                    rhs[n + 1 + r] = code[i] == 2 ? 0 : (code[i] == 3 ? lower : upper)
+                }
+                if imposeCap {
+                    let row = size - 1
+                    for i in 0..<n {
+                        let sign: Double = code[i] == 0 || code[i] == 4 ? 1 : (code[i] == 1 || code[i] == 3 ? -1 : 0)
+                        k[row, i] = sign; k[i, row] = sign
+                    }
+                    rhs[row] = leverage
+                }
+                guard let x = try? LAPACK.gesv(k, .column(rhs)).storage else { continue }
+                let w = Array(x[0..<n])
+                let signsHold = (0..<n).allSatisfy { i in code[i] == 0 ? w[i] >= -1e-12 : (code[i] == 1 ? w[i] <= 1e-12 : true) }
+                guard signsHold, w.allSatisfy({ $0 >= lower - 1e-12 && $0 <= upper + 1e-12 }), w.reduce(0, { $0 + abs($1) }) <= leverage + 1e-10 else { continue }
+                let hw = try BLAS.multiply(h, w)
+                let value = 0.5 * zip(w, hw).reduce(0) { $0 + $1.0 * $1.1 } - zip(c, w).reduce(0) { $0 + $1.0 * $1.1 }
+                if best == nil || value < best!.value { best = (value, w) }
+            }
+            var i = 0
+            while i < n { code[i] += 1; if code[i] < 5 { break }; code[i] = 0; i += 1 }
+            if i == n { break }
+        } while true
+        return best!.w
+    }
+
+    @Test(arguments: [(UInt64(31), 1.2), (32, 1.5), (33, 1.05), (34, 3.0)])
+    func minimumVarianceUnderAGrossLeverageCap(seed: UInt64, leverage: Double) throws {
+        // Expected returns used as a tilt make shorting attractive, so the cap matters.
+        let (sigma, mu) = problem(5, seed: seed)
+        let c = mu.map { 0.5 * $0 }
+        let names = (0..<5).map { "L\($0)" }
+        let a = try PortfolioOptimizer.optimize(.minVariance, names: names, covariance: sigma, bounds: WeightBounds(lower: -0.5, cap: 0.8, grossLeverage: leverage))
+        let r = try reference(sigma, c: [Double](repeating: 0, count: 5), lower: -0.5, upper: 0.8, leverage: leverage)
+        #expect(zip(a.weights, r).allSatisfy { abs($0 - $1) < 1e-8 }, "\(a.weights) vs \(r)")
+        #expect(a.weights.reduce(0) { $0 + abs($1) } <= leverage + 1e-10 && a.kktResidual! < 1e-8)
+        // The QP with a linear term too (the maximum-Sharpe frontier's inner problem).
+        let qp = LeverageCappedQP(h: sigma, lower: [Double](repeating: -0.5, count: 5), upper: [Double](repeating: 0.8, count: 5), cap: leverage)
+        let tilted = try qp.solve(c: c)
+        let rt = try reference(sigma, c: c, lower: -0.5, upper: 0.8, leverage: leverage)
+        #expect(zip(tilted.w, rt).allSatisfy { abs($0 - $1) < 1e-8 }, "\(tilted.w) vs \(rt)")
+        #expect(try LeverageCappedQP.kktResidual(tilted, cap: leverage) < 1e-8)
+    }
+
+    @Test func maximumSharpeRespectsTheCap() throws {
+        let (sigma, mu) = problem(8, seed: 40)
+        let names = (0..<8).map { "M\($0)" }
+        let free = try PortfolioOptimizer.optimize(.maxSharpe, names: names, covariance: sigma, expectedReturns: mu, bounds: WeightBounds(lower: -1, cap: 1))
+        let capped = try PortfolioOptimizer.optimize(.maxSharpe, names: names, covariance: sigma, expectedReturns: mu,
+                                                     bounds: WeightBounds(lower: -1, cap: 1, grossLeverage: 1.3))
+        #expect(free.weights.reduce(0) { $0 + abs($1) } > 1.3)            // the cap binds here
+        #expect(capped.weights.reduce(0) { $0 + abs($1) } <= 1.3 + 1e-10 && capped.sharpe! <= free.sharpe! && capped.kktResidual! < 1e-8)
+        // No allocation within the cap does better: the capped one beats random feasible perturbations.
+        var rng = SeededRNG(seed: 3)
+        for _ in 0..<2000 {
+            var w = capped.weights.map { $0 + 0.02 * rng.normal() }
+            let shift = (w.reduce(0, +) - 1) / 8
+            w = w.map { $0 - shift }
+            guard w.reduce(0, { $0 + abs($1) }) <= 1.3, w.allSatisfy({ $0 >= -1 && $0 <= 1 }) else { continue }
+            let sw = try BLAS.multiply(sigma, w)
+            let s = zip(mu, w).reduce(0) { $0 + $1.0 * $1.1 } / zip(w, sw).reduce(0) { $0 + $1.0 * $1.1 }.squareRoot()
+            #expect(s <= capped.sharpe! + 1e-9)
+        }
+    }
+}
