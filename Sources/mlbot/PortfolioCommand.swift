@@ -30,7 +30,7 @@ struct PortfolioCommand: ParsableCommand {
                 Examples:
                   mlbot portfolio optimize --method min-variance --returns returns.csv --cap 0.3
                   mlbot portfolio optimize --method max-sharpe --returns returns.csv --covariance ledoit-wolf --json
-                  mlbot portfolio optimize --method min-variance --returns returns.csv --min-weight -0.2 --cap 0.5 --gross-leverage 1.5
+                  mlbot portfolio optimize --method min-variance --returns returns.csv --min-weight=-0.2 --cap 0.5 --gross-leverage 1.5
                   mlbot portfolio optimize --method risk-parity --strategies paper
                 """
         )
@@ -40,7 +40,7 @@ struct PortfolioCommand: ParsableCommand {
         @Option(help: "Wide CSV of periodic returns.") var returns: String?
         @Option(help: "Use stored strategies with this status (paper or live) instead of a file.") var strategies: String?
         @Option(help: "Per-asset cap.") var cap = 1.0
-        @Option(help: "Lower weight bound (0 = long-only; negative allows shorts for min-variance and max-sharpe).") var minWeight = 0.0
+        @Option(help: "Lower weight bound (0 = long-only; negative, written --min-weight=-0.2, allows shorts for min-variance and max-sharpe).") var minWeight = 0.0
         @Option(help: "Gross leverage cap Σ|w| (with a negative --min-weight; min-variance and max-sharpe).") var grossLeverage: Double?
         @Option(help: "sample, ledoit-wolf or ewma.") var covariance = "sample"
         @Option(help: "EWMA span in periods.") var span = 180.0
