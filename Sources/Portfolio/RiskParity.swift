@@ -18,7 +18,11 @@ enum RiskParity {
 
     static func solve(covariance: Matrix, cap: Double) throws -> Result {
         let n = covariance.rows
+        // Inverse volatility, scaled so that the contributions already sum to one as at the optimum.
         var y = (0..<n).map { 1 / covariance[$0, $0].squareRoot() }
+        let start = try BLAS.multiply(covariance, y)
+        let c = 1 / zip(y, start).reduce(0) { $0 + $1.0 * $1.1 }.squareRoot()
+        y = y.map { $0 * c }
         var iterations = 0
         func objective(_ y: [Double]) throws -> Double {
             let sy = try BLAS.multiply(covariance, y)
@@ -32,17 +36,19 @@ enum RiskParity {
             var hessian = covariance
             for i in 0..<n { hessian[i, i] += 1 / (Double(n) * y[i] * y[i]) }
             let step = try LAPACK.posv(hessian, .column(gradient.map { -$0 })).storage
+            let slope = zip(gradient, step).reduce(0) { $0 + $1.0 * $1.1 }
+            // The Newton decrement: below this, another step changes nothing representable.
+            if -slope < 1e-28 { break }
             // Backtracking: stay positive and decrease the objective.
             var alpha = 1.0
             let f0 = try objective(y)
-            let slope = zip(gradient, step).reduce(0) { $0 + $1.0 * $1.1 }
             while true {
                 let candidate = (0..<n).map { y[$0] + alpha * step[$0] }
-                if candidate.allSatisfy({ $0 > 0 }), try objective(candidate) <= f0 + 1e-4 * alpha * slope { y = candidate; break }
+                if candidate.allSatisfy({ $0 > 0 }), try objective(candidate) <= f0 + 1e-4 * alpha * slope + 1e-15 * abs(f0) { y = candidate; break }
                 alpha /= 2
-                if alpha < 1e-20 { break }
+                if alpha < 1e-10 { break }
             }
-            if alpha < 1e-20 || abs(alpha * slope) < 1e-30 { break }
+            if alpha < 1e-10 { break }
         }
         let total = y.reduce(0, +)
         var w = y.map { $0 / total }
