@@ -220,3 +220,36 @@ func rule(_ d: RiskDecision) -> RiskRule? {
         }
     }
 }
+
+@Suite struct RollingCorrelationTests {
+    func pearson(_ a: [Double], _ b: [Double]) -> Double {
+        let n = Double(a.count), ma = a.reduce(0, +) / n, mb = b.reduce(0, +) / n
+        var ab = 0.0, aa = 0.0, bb = 0.0
+        for k in a.indices { ab += (a[k] - ma) * (b[k] - mb); aa += (a[k] - ma) * (a[k] - ma); bb += (b[k] - mb) * (b[k] - mb) }
+        return ab / (aa * bb).squareRoot()
+    }
+
+    @Test func matchesADirectComputationOverTheWindow() {
+        var rng = SeededRNG(seed: 8)
+        var rolling = RollingCorrelation(instruments: 3, window: 50)
+        var history: [[Double]] = []
+        for bar in 0..<500 {
+            let common = rng.normal()
+            let r = [common + 0.3 * rng.normal(), common + rng.normal(), rng.normal()].map { 0.01 * $0 }
+            history.append(r)
+            rolling.add(r)
+            if bar % 37 == 0 || bar == 499, bar >= 1 {
+                let recent = Array(history.suffix(50))
+                let m = rolling.matrix
+                for i in 0..<3 {
+                    for j in 0..<3 {
+                        let expected = pearson(recent.map { $0[i] }, recent.map { $0[j] })
+                        #expect(abs(m[i * 3 + j] - expected) < 1e-9, "bar \(bar) (\(i), \(j))")
+                    }
+                }
+            }
+        }
+        let empty = RollingCorrelation(instruments: 2, window: 5).matrix
+        #expect(empty.allSatisfy { $0.isNaN })
+    }
+}
