@@ -1,5 +1,6 @@
 import Backtest
 import Foundation
+import Market
 import Store
 
 /// Converts an evaluation's backtest to and from its stored form.
@@ -20,7 +21,7 @@ public enum BacktestStorage {
 
     public static func record(_ e: StrategyEvaluation, strategy: String) throws -> BacktestRecord {
         let r = e.backtest
-        return BacktestRecord(strategy: strategy, createdMs: Int64(Date().timeIntervalSince1970 * 1000),
+        return BacktestRecord(strategy: strategy, createdMs: UTCTime.nowMs(),
                               metricsJSON: try json(r.metrics), psr: e.psr,
                               time: r.time, equity: r.equity, returns: r.returns, exposure: r.exposure,
                               trades: rows(r.trades))

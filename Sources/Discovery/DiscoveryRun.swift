@@ -120,7 +120,7 @@ public enum DiscoveryRun {
             resumed = true
         } else {
             try store.discovery.create(DiscoveryRunRecord(runId: request.runId, spaceHash: spaceHash, seed: request.seed, budget: budget ?? 0,
-                                                          dataKey: dataKey, createdMs: nowMs(), space: space.text))
+                                                          dataKey: dataKey, createdMs: UTCTime.nowMs(), space: space.text))
         }
 
         let keys = space.modelKeys, variants = space.ruleVariants
@@ -169,7 +169,7 @@ public enum DiscoveryRun {
         let ranking = Ranking.rank(try store.discovery.candidates(run: request.runId), finalRung: rungs - 1, minTrades: settings.minTrades,
                                    maxCorrelation: settings.maxCorrelation)
         if try store.discovery.run(request.runId)?.complete != true {
-            try store.discovery.complete(run: request.runId, trials: ranking.trials, ranking: ranking.candidates, finishedMs: nowMs())
+            try store.discovery.complete(run: request.runId, trials: ranking.trials, ranking: ranking.candidates, finishedMs: UTCTime.nowMs())
         }
         let saved = try saveTop(ranking, request: request, set: set, data: data, trials: ranking.trials, store: store)
         let savedNames = Dictionary(uniqueKeysWithValues: saved.map { ($0.rank!, $0.name) })
@@ -300,7 +300,7 @@ public enum DiscoveryRun {
                 name: name, status: .candidate, symbol: key.symbol.name, interval: space.interval.name, featureSet: set.name,
                 featureHash: set.contentHash, definition: spec.yaml, dataFromMs: d.series.openTime.first, dataToMs: d.series.openTime.last,
                 runId: request.runId, rank: c.rank, trials: trials, dsr: c.dsr, psr: c.psr, sharpe: e.backtest.metrics.sharpe,
-                trades: e.backtest.metrics.trades, modelName: name, modelVersion: model.entry.version, createdMs: nowMs())
+                trades: e.backtest.metrics.trades, modelName: name, modelVersion: model.entry.version, createdMs: UTCTime.nowMs())
             try store.strategies.save(record, reason: String(format: "found by discovery run %@: rank %d of %d trials, deflated Sharpe %.4f",
                                                              request.runId, c.rank!, trials, c.dsr ?? .nan))
             try store.backtests.save(try BacktestStorage.record(e, strategy: name))
@@ -311,5 +311,4 @@ public enum DiscoveryRun {
 
     static func candidateName(_ c: CandidateRecord) -> String { "k\(c.keyIndex)-v\(c.variant)" }
 
-    static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 }

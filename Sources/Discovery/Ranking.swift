@@ -1,4 +1,5 @@
 import Foundation
+import NumericKit
 import Store
 
 /// Ranks a discovery run's candidates by the deflated Sharpe ratio: corrected for how many
@@ -29,8 +30,7 @@ public enum Ranking {
         let trialsInOrder = last.values.sorted(by: order)
         let full = trialsInOrder.filter { $0.rung == finalRung }.compactMap(\.sharpe).filter(\.isFinite)
         let sharpes = full.count > 1 ? full : trialsInOrder.compactMap(\.sharpe).filter(\.isFinite)
-        let mean = sharpes.reduce(0, +) / Double(max(1, sharpes.count))
-        let variance = sharpes.count > 1 ? sharpes.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(sharpes.count - 1) : 0
+        let variance = sharpes.count > 1 ? SampleStatistics.variance(sharpes) : 0
         let trials = last.count
 
         var out: [CandidateRecord] = []

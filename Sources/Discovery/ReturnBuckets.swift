@@ -1,3 +1,5 @@
+import NumericKit
+
 /// Out-of-sample returns summed per fixed time bucket: the compact form discovery stores for
 /// every candidate and compares candidates by (they may cover slightly different bars, or
 /// different symbols, so they are aligned by bucket time).
@@ -32,11 +34,7 @@ public struct ReturnBuckets: Sendable, Equatable {
             else if times[i] < other.times[j] { i += 1 } else { j += 1 }
         }
         guard a.count >= 10 else { return nil }
-        let n = Double(a.count)
-        let ma = a.reduce(0, +) / n, mb = b.reduce(0, +) / n
-        var sab = 0.0, saa = 0.0, sbb = 0.0
-        for k in a.indices { let x = a[k] - ma, y = b[k] - mb; sab += x * y; saa += x * x; sbb += y * y }
-        guard saa > 0, sbb > 0 else { return nil }
-        return sab / (saa * sbb).squareRoot()
+        let rho = SampleStatistics.correlation(a, b)
+        return rho.isFinite ? rho : nil
     }
 }

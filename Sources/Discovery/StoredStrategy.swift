@@ -1,5 +1,6 @@
 import Config
 import Foundation
+import Market
 import Store
 
 /// Strategies as the store keeps them: imported from files, read back runnable, exported.
@@ -13,7 +14,7 @@ public enum StoredStrategy {
     @discardableResult
     public static func importFile(_ path: String, store: DataStore, featuresDirectory: String, replace: Bool) throws -> StrategyRecord {
         let file = try StrategyFile.load(path: path, featuresDirectory: featuresDirectory)
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let now = UTCTime.nowMs()
         let record = StrategyRecord(name: file.name, status: .candidate, symbol: file.symbol.name, interval: file.interval.name,
                                     featureSet: file.spec.featureSet, featureHash: file.featureHash, definition: file.spec.yaml, createdMs: now)
         try store.strategies.save(record, replace: replace, reason: "imported from \(path)")

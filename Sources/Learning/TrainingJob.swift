@@ -85,7 +85,7 @@ public struct TrainingJob: Sendable {
         let o = report.overall
         let entry = ModelEntry(
             name: name, version: version, kind: spec.kind, path: directory.path, featureSet: set.name, featureHash: set.contentHash,
-            symbol: symbol.name, interval: interval.name, createdMs: Int64(Date().timeIntervalSince1970 * 1000), active: false,
+            symbol: symbol.name, interval: interval.name, createdMs: UTCTime.nowMs(), active: false,
             summary: String(format: "AUC %.4f  log loss %.4f  Brier %.4f  IC %.4f  ECE %.4f  (%d OOF samples)", o.auc, o.logLoss, o.brier, o.ic, report.ece, o.samples))
         try store.models.register(entry, activate: promote)
         return Outcome(manifest: saved, report: report, directory: directory, entry: try store.models.entry(name, version: version))

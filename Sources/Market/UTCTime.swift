@@ -1,7 +1,12 @@
+import Foundation
+
 /// UTC calendar arithmetic and timestamp parsing on epoch milliseconds, without Foundation's
 /// formatters (slow, and locale/time-zone dependent).
 public enum UTCTime {
     public static let msPerDay: Int64 = 86_400_000
+
+    /// The current time in epoch milliseconds.
+    public static func nowMs() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
 
     /// Epoch ms of 00:00 UTC of the day containing `ms`.
     public static func dayStart(_ ms: Int64) -> Int64 { ms - ms.modulo(msPerDay) }

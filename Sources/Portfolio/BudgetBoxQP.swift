@@ -88,7 +88,7 @@ struct BudgetBoxQP {
 
     private func primalDual(c: [Double], start: [Bound]) throws -> Solution? {
         var state = start
-        let kappa = max(1e-300, (0..<n).reduce(0) { $0 + h[$1, $1] } / Double(n))
+        let kappa = max(1e-300, h.meanDiagonal)
         for iteration in 1...max(50, 2 * n) {
             guard let (w, nu) = try solveFixed(state, c: c) else { return nil }
             let lambda = try multipliers(w, nu: nu, c: c, state: state)
@@ -137,15 +137,13 @@ struct BudgetBoxQP {
                 let wrong = state[i] == .upper ? -lambda[i] : (state[i] == .lower ? lambda[i] : 0)
                 if wrong > worstValue { worstValue = wrong; worst = i }
             }
-            guard let release = worst, worstValue > 1e-14 * max(1, kappaScale) else {
+            guard let release = worst, worstValue > 1e-14 * max(1, h.meanDiagonal) else {
                 return Solution(w: w, nu: nu, lambda: lambda, state: state, iterations: iteration)
             }
             state[release] = .free
         }
         throw PortfolioError("the active-set solver did not converge")
     }
-
-    private var kappaScale: Double { (0..<n).reduce(0) { $0 + h[$1, $1] } / Double(max(1, n)) }
 
     /// Largest violation of the KKT conditions at a solution: stationarity, bounds, budget,
     /// multiplier signs (in units of the objective's gradient).

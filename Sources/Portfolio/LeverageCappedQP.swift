@@ -29,7 +29,7 @@ struct LeverageCappedQP {
         let n = h.rows
         guard cap >= 1 else { throw PortfolioError("a gross leverage cap below 1 cannot hold weights that sum to one (got \(cap))") }
         var big = Matrix(rows: 2 * n, columns: 2 * n)
-        let scale = (0..<n).reduce(0) { $0 + h[$1, $1] } / Double(n)
+        let scale = h.meanDiagonal
         for j in 0..<(2 * n) { for i in 0..<(2 * n) { big[i, j] = h[i % n, j % n] } }
         for i in 0..<(2 * n) { big[i, i] += 1e-12 * scale }
         let qp = try BudgetBoxQP(h: big, lower: [Double](repeating: 0, count: n) + lower.map { min(0, $0) },

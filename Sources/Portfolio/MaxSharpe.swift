@@ -17,17 +17,13 @@ enum MaxSharpe {
 
     static func solve(covariance: Matrix, mu: [Double], riskFree: Double, lower: [Double], upper: [Double], grossLeverage: Double? = nil) throws -> Result {
         let n = mu.count
-        guard let best = mu.max(), best > riskFree else {
+        guard (mu.max() ?? -.infinity) > riskFree else {
             throw PortfolioError("no asset's expected return exceeds the risk-free rate (\(riskFree)): the maximum-Sharpe portfolio does not exist")
         }
-        _ = best
         func sharpe(_ w: [Double]) throws -> Double {
-            let sw = try BLAS.multiply(covariance, w)
-            let v = zip(w, sw).reduce(0) { $0 + $1.0 * $1.1 }
-            return (zip(mu, w).reduce(0) { $0 + $1.0 * $1.1 } - riskFree) / v.squareRoot()
+            (dot(mu, w) - riskFree) / (try covariance.quadraticForm(w)).squareRoot()
         }
-        let averageVariance = (0..<n).reduce(0) { $0 + covariance[$1, $1] } / Double(n)
-        let scale = averageVariance / max(mu.map(abs).max()!, 1e-300)
+        let scale = covariance.meanDiagonal / max(mu.map(abs).max()!, 1e-300)
         var iterations = 0
 
         if let grossLeverage {
@@ -109,7 +105,6 @@ enum MaxSharpe {
         guard let p0 = try qp.solveFixed(state, c: [Double](repeating: 0, count: n)), let p1 = try qp.solveFixed(state, c: mu) else { return nil }
         let a = p0.w, b = zip(p1.w, p0.w).map { $0 - $1 }
         let sa = try BLAS.multiply(covariance, a), sb = try BLAS.multiply(covariance, b)
-        func dot(_ x: [Double], _ y: [Double]) -> Double { zip(x, y).reduce(0) { $0 + $1.0 * $1.1 } }
         let m0 = dot(mu, a) - riskFree, m1 = dot(mu, b)
         let v0 = dot(a, sa), v1 = dot(a, sb), v2 = dot(b, sb)
         let denominator = m1 * v1 - m0 * v2
@@ -120,7 +115,7 @@ enum MaxSharpe {
         let nu = p0.nu + t * (p1.nu - p0.nu)
         let lambda = try qp.multipliers(w, nu: nu, c: mu.map { t * $0 }, state: state)
         let tolerance = 1e-12
-        let scale = max(1e-300, (0..<n).reduce(0) { $0 + covariance[$1, $1] } / Double(n))
+        let scale = max(1e-300, covariance.meanDiagonal)
         var valid = true
         for i in 0..<n {
             switch state[i] {

@@ -93,9 +93,9 @@ public enum PortfolioOptimizer {
             weights = try cappedProportional((0..<n).map { 1 / covariance[$0, $0].squareRoot() }, cap: bounds.cap)
         }
         let sigmaW = try BLAS.multiply(covariance, weights)
-        let variance = zip(weights, sigmaW).reduce(0) { $0 + $1.0 * $1.1 }
+        let variance = dot(weights, sigmaW)
         let volatility = max(0, variance).squareRoot()
-        let expected = expectedReturns.map { mu in zip(mu, weights).reduce(0) { $0 + $1.0 * $1.1 } }
+        let expected = expectedReturns.map { dot($0, weights) }
         let tolerance = 1e-9
         return Allocation(names: names, weights: weights, method: method, volatility: volatility, expectedReturn: expected,
                           sharpe: expected.map { ($0 - riskFree) / volatility },

@@ -21,12 +21,11 @@ enum RiskParity {
         // Inverse volatility, scaled so that the contributions already sum to one as at the optimum.
         var y = (0..<n).map { 1 / covariance[$0, $0].squareRoot() }
         let start = try BLAS.multiply(covariance, y)
-        let c = 1 / zip(y, start).reduce(0) { $0 + $1.0 * $1.1 }.squareRoot()
+        let c = 1 / dot(y, start).squareRoot()
         y = y.map { $0 * c }
         var iterations = 0
         func objective(_ y: [Double]) throws -> Double {
-            let sy = try BLAS.multiply(covariance, y)
-            return 0.5 * zip(y, sy).reduce(0) { $0 + $1.0 * $1.1 } - y.reduce(0) { $0 + log($1) } / Double(n)
+            0.5 * (try covariance.quadraticForm(y)) - y.reduce(0) { $0 + log($1) } / Double(n)
         }
         for _ in 0..<200 {
             iterations += 1
@@ -36,7 +35,7 @@ enum RiskParity {
             var hessian = covariance
             for i in 0..<n { hessian[i, i] += 1 / (Double(n) * y[i] * y[i]) }
             let step = try LAPACK.posv(hessian, .column(gradient.map { -$0 })).storage
-            let slope = zip(gradient, step).reduce(0) { $0 + $1.0 * $1.1 }
+            let slope = dot(gradient, step)
             // The Newton decrement: below this, another step changes nothing representable.
             if -slope < 1e-28 { break }
             // Backtracking: stay positive and decrease the objective.
@@ -53,9 +52,8 @@ enum RiskParity {
         let total = y.reduce(0, +)
         var w = y.map { $0 / total }
         var capped = Set<Int>()
-        while let over = w.indices.first(where: { !capped.contains($0) && w[$0] > cap + 1e-12 }) {
-            capped.formUnion(w.indices.filter { !capped.contains($0) && w[$0] > cap + 1e-12 })
-            _ = over
+        while case let over = w.indices.filter({ !capped.contains($0) && w[$0] > cap + 1e-12 }), !over.isEmpty {
+            capped.formUnion(over)
             guard capped.count < n else { throw PortfolioError("risk parity cannot keep every asset under the cap") }
             let (solved, k) = try equalContributions(covariance, fixed: capped, cap: cap, start: w)
             w = solved

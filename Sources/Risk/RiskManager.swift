@@ -75,8 +75,9 @@ public enum RiskManager {
         // current size (to flat) plus the room on the other side may be filled.
         let flips = held != 0 && (signed > 0) != (held > 0)
         func fill(room: Double) -> Double { flips ? abs(held) + room : room - abs(held) }
-        let after = held + Double(order.side.rawValue) * quantity
-        let positionShare = abs(after) * last / equity
+        // The position after the order, at its quantity so far (a resize may shrink it).
+        func after() -> Double { held + Double(order.side.rawValue) * quantity }
+        let positionShare = abs(after()) * last / equity
         if positionShare > limits.maxPosition,
            let d = limit(.maxPosition, allowed: fill(room: limits.maxPosition * equity / last),
                          figures: [RiskFigure("position_share", positionShare), RiskFigure("limit", limits.maxPosition)],
@@ -84,14 +85,14 @@ public enum RiskManager {
 
         var others = 0.0
         for j in p.positions.indices where j != i && p.positions[j] != 0 { others += abs(p.positions[j]) * m.lastPrice[j] }
-        let grossShare = (others + abs(held + Double(order.side.rawValue) * quantity) * last) / equity
+        let grossShare = (others + abs(after()) * last) / equity
         if grossShare > limits.maxGrossExposure,
            let d = limit(.maxGrossExposure, allowed: fill(room: max(0, limits.maxGrossExposure * equity - others) / last),
                          figures: [RiskFigure("gross_share", grossShare), RiskFigure("limit", limits.maxGrossExposure)],
                          String(format: "gross exposure would be %.2f%% of equity (limit %.2f%%)", grossShare * 100, limits.maxGrossExposure * 100)) { return d }
 
         // Correlation: same-direction exposure to instruments moving together counts as one risk.
-        let finalPosition = held + Double(order.side.rawValue) * quantity
+        let finalPosition = after()
         var combined = abs(finalPosition) * last, strongest = -Double.infinity, partner = -1
         for j in p.positions.indices where j != i && p.positions[j] != 0 && (p.positions[j] > 0) == (finalPosition > 0) {
             let rho = m.correlation(i, j)

@@ -67,7 +67,7 @@ struct DiscoverCommand: ParsableCommand {
         let cfg = try global.loadConfig()
         let searchSpace = try SearchSpace.load(path: space)
         let store = try global.openStore(cfg, mustExist: true)
-        let id = runId ?? "disc-" + UTCTime.iso(Int64(Date().timeIntervalSince1970) * 1000).filter { $0.isNumber }.prefix(14)
+        let id = runId ?? "disc-" + UTCTime.iso(UTCTime.nowMs() / 1000 * 1000).filter { $0.isNumber }.prefix(14)
         let request = DiscoveryRequest(space: searchSpace, runId: String(id), seed: seed, budget: budget, from: try from.map(UTCTime.parse),
                                        to: try to.map(UTCTime.parse), workers: workers, featuresDirectory: sets.featuresDir, modelsDirectory: modelsDir)
         let stop = StopFlag()

@@ -194,7 +194,7 @@ struct StrategiesCommand: ParsableCommand {
             let cfg = try global.loadConfig()
             let store = try global.openStore(cfg, mustExist: true)
             let r = try store.strategies.get(name)
-            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            let now = UTCTime.nowMs()
             switch Graduation.promote(r, to: target, rules: cfg.strategies, nowMs: now) {
             case let .allowed(status, reason):
                 try store.strategies.setStatus(name, from: r.status, to: status, timeMs: now, reason: reason)
@@ -216,7 +216,7 @@ struct StrategiesCommand: ParsableCommand {
             let store = try global.openStore(try global.loadConfig(), mustExist: true)
             let r = try store.strategies.get(name)
             guard r.status != .retired else { throw ValidationError("\(name) is already retired") }
-            try store.strategies.setStatus(name, from: r.status, to: .retired, timeMs: Int64(Date().timeIntervalSince1970 * 1000), reason: reason)
+            try store.strategies.setStatus(name, from: r.status, to: .retired, timeMs: UTCTime.nowMs(), reason: reason)
             print("\(name): \(r.status.rawValue) → retired (\(reason))")
         }
     }
