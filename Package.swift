@@ -37,14 +37,15 @@ let package = Package(
         .target(name: "Portfolio", dependencies: ["NumericKit", "Market"]),
         .target(name: "Risk", dependencies: ["Market"]),
         .target(name: "Learning", dependencies: ["Features", "NumericKit", "Store", "Hashing", "CLinearAlgebra"]),
+        .target(name: "Engine", dependencies: ["Market", "NumericKit", "Store", "Features", "Learning", "Backtest", "Portfolio", "Risk", "Discovery", "Config", "MarketData"]),
 
         // Executables: thin fronts.
         .executableTarget(name: "mlbot", dependencies: [
-            "Config", "MarketData", "Store", "Market", "Exchange", "Features", "Learning", "NumericKit", "Backtest", "Discovery", "Portfolio", "Risk",
+            "Config", "MarketData", "Store", "Market", "Exchange", "Features", "Learning", "NumericKit", "Backtest", "Discovery", "Portfolio", "Risk", "Engine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "mlbot-bench", dependencies: [
-            "NumericKit", "CLinearAlgebra", "Market", "Store", "MarketData", "Features", "Learning", "Backtest", "Discovery", "Portfolio", "Risk",
+            "NumericKit", "CLinearAlgebra", "Market", "Store", "MarketData", "Features", "Learning", "Backtest", "Discovery", "Portfolio", "Risk", "Engine",
         ]),
 
         // Test support: shared fixtures and a local fake Bybit V5 server.
@@ -68,6 +69,7 @@ let package = Package(
         .testTarget(name: "RiskTests", dependencies: ["Risk", "NumericKit", "TestSupport"]),
         .testTarget(name: "PortfolioTests", dependencies: ["Portfolio", "NumericKit", "TestSupport"]),
         .testTarget(name: "DiscoveryTests", dependencies: ["Discovery", "NumericKit", "Backtest", "Learning", "Features", "Market", "Store", "MarketData", "TestSupport"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Market", "Backtest", "Risk", "Features", "Learning", "Discovery", "MarketData", "NumericKit", "Store", "Config", "TestSupport"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Market", "MarketData", "NumericKit", "TestSupport"]),
         // Runs the built `mlbot` binary as a user would (the dependency makes `swift test` build it).
         .testTarget(name: "CLITests", dependencies: ["mlbot", "TestSupport", "FakeBybit", "Market"]),

@@ -10,6 +10,11 @@ public struct Trade: Sendable, Equatable, Codable {
     /// Equity change from the entry fill to the exit fill, as a fraction of equity at entry.
     public var result: Double
     public var bars: Int
+
+    public init(side: Int, entryTime: Int64, entryPrice: Double, exitTime: Int64? = nil, exitPrice: Double? = nil, result: Double, bars: Int) {
+        self.side = side; self.entryTime = entryTime; self.entryPrice = entryPrice; self.exitTime = exitTime; self.exitPrice = exitPrice
+        self.result = result; self.bars = bars
+    }
 }
 
 /// A full backtest: equity curve, bar returns, trades and metrics.
@@ -20,6 +25,10 @@ public struct BacktestResult: Sendable {
     public let exposure: [Double]
     public let trades: [Trade]
     public let metrics: PerformanceMetrics
+
+    public init(time: [Int64], equity: [Double], returns: [Double], exposure: [Double], trades: [Trade], metrics: PerformanceMetrics) {
+        self.time = time; self.equity = equity; self.returns = returns; self.exposure = exposure; self.trades = trades; self.metrics = metrics
+    }
 }
 
 /// Runs target exposures through the simulator. `targets[t]` is decided at the close of bar t

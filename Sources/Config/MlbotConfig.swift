@@ -12,6 +12,8 @@ public struct MlbotConfig: Sendable, Equatable {
     public var strategies: StrategySettings
     /// The global risk manager's limits.
     public var risk: RiskLimits
+    /// How capital is split between strategies.
+    public var portfolio: PortfolioSettings
     /// SHA-256 of the file's bytes (or of the built-in defaults).
     public var contentHash: String
 
@@ -91,6 +93,13 @@ public struct MlbotConfig: Sendable, Equatable {
           price_band: 0.05     # limit prices further than this from the last price are refused
           resize: []           # rules that shrink an order instead of refusing it: max_position, max_gross_exposure, max_order_notional
 
+        portfolio:             # how the engine splits capital between strategies (backtest --portfolio, serve)
+          method: inverse-vol  # equal | inverse-vol | risk-parity | min-variance, over the strategies' own returns
+          cap: 1.0             # largest weight of one strategy
+          rebalance_at: "00:00"   # UTC time of day the weights are re-estimated
+          window: 1440         # bar-times of returns behind the estimate
+          initial_equity: 10000   # account equity a backtest starts with (quote currency)
+
         """
 
     public static func builtIn() -> MlbotConfig {
@@ -114,7 +123,7 @@ public struct MlbotConfig: Sendable, Equatable {
     /// Parses and validates configuration text.
     public static func parse(yaml: String, file: String) throws -> MlbotConfig {
         let root = try YAMLMap(yaml: yaml, file: file)
-        try root.requireOnly(["database", "data", "strategies", "risk"])
+        try root.requireOnly(["database", "data", "strategies", "risk", "portfolio"])
         let database = try root.string("database") ?? "mlbot.sqlite"
         guard !database.isEmpty else { throw root.error("database", "a file path") }
 
@@ -179,6 +188,8 @@ public struct MlbotConfig: Sendable, Equatable {
             risk.resize.insert(r)
         }
 
+        let portfolio = try PortfolioSettings.parse(try root.map("portfolio") ?? YAMLMap(yaml: "{}", file: file))
+
         return MlbotConfig(
             database: database,
             data: DataSettings(
@@ -187,6 +198,7 @@ public struct MlbotConfig: Sendable, Equatable {
                 bybit: Bybit(baseURL: baseURL, category: category)),
             strategies: strategies,
             risk: risk,
+            portfolio: portfolio,
             contentHash: Digest.sha256Hex(yaml))
     }
 }

@@ -20,9 +20,12 @@ public enum BacktestStorage {
     }
 
     public static func record(_ e: StrategyEvaluation, strategy: String) throws -> BacktestRecord {
-        let r = e.backtest
-        return BacktestRecord(strategy: strategy, createdMs: UTCTime.nowMs(),
-                              metricsJSON: try json(r.metrics), psr: e.psr,
+        try record(e.backtest, psr: e.psr, strategy: strategy)
+    }
+
+    public static func record(_ r: BacktestResult, psr: Double, strategy: String) throws -> BacktestRecord {
+        BacktestRecord(strategy: strategy, createdMs: UTCTime.nowMs(),
+                              metricsJSON: try json(r.metrics), psr: psr,
                               time: r.time, equity: r.equity, returns: r.returns, exposure: r.exposure,
                               trades: rows(r.trades))
     }

@@ -22,6 +22,10 @@ public struct DiscoveryRequest: Sendable {
     public var workers: Int
     public var featuresDirectory: String
     public var modelsDirectory: String
+    /// The backtest whose figures a saved strategy is stored with (its name, definition, bars and
+    /// reference → result and PSR). The engine supplies its bar cycle here, with instruments,
+    /// allocation and risk limits; nil keeps the search kernel's own backtest.
+    public var finalBacktest: (@Sendable (String, StrategyDefinition, BarSeries, BarSeries?) throws -> (BacktestResult, Double))?
 
     public init(space: SearchSpace, runId: String, seed: UInt64, budget: Int? = nil, from: Int64? = nil, to: Int64? = nil,
                 workers: Int = ProcessInfo.processInfo.activeProcessorCount, featuresDirectory: String = "features", modelsDirectory: String = "models") {
@@ -292,6 +296,7 @@ public enum DiscoveryRun {
             let definition = try spec.definition(set: set)
             let predictions = try StrategyEvaluator.predict(definition, on: p)
             let e = StrategyEvaluator.trade(definition, predictions: predictions, on: p)
+            let (result, psr) = try request.finalBacktest?(name, definition, d.series, d.reference) ?? (e.backtest, e.psr)
             let job = TrainingJob(set: definition.set, symbol: key.symbol, interval: space.interval, spec: definition.model, cv: definition.cv,
                                   calibration: definition.calibration, name: name, seed: request.seed, modelsDirectory: request.modelsDirectory, promote: true)
             let model = try job.save(predictions.training, firstMs: predictions.firstSampleMs, lastMs: predictions.lastSampleMs,
@@ -299,11 +304,11 @@ public enum DiscoveryRun {
             let record = StrategyRecord(
                 name: name, status: .candidate, symbol: key.symbol.name, interval: space.interval.name, featureSet: set.name,
                 featureHash: set.contentHash, definition: spec.yaml, dataFromMs: d.series.openTime.first, dataToMs: d.series.openTime.last,
-                runId: request.runId, rank: c.rank, trials: trials, dsr: c.dsr, psr: c.psr, sharpe: e.backtest.metrics.sharpe,
-                trades: e.backtest.metrics.trades, modelName: name, modelVersion: model.entry.version, createdMs: UTCTime.nowMs())
+                runId: request.runId, rank: c.rank, trials: trials, dsr: c.dsr, psr: c.psr, sharpe: result.metrics.sharpe,
+                trades: result.metrics.trades, modelName: name, modelVersion: model.entry.version, createdMs: UTCTime.nowMs())
             try store.strategies.save(record, reason: String(format: "found by discovery run %@: rank %d of %d trials, deflated Sharpe %.4f",
                                                              request.runId, c.rank!, trials, c.dsr ?? .nan))
-            try store.backtests.save(try BacktestStorage.record(e, strategy: name))
+            try store.backtests.save(try BacktestStorage.record(result, psr: psr, strategy: name))
             saved.append(try store.strategies.get(name))
         }
         return saved

@@ -10,19 +10,24 @@ public struct PreparedSeries: Sendable {
     public let set: FeatureSet
     /// Every output of `set`, with the set's own label.
     public let frame: FeatureFrame
-    /// ATR(14) in price units (the `atr` exit's unit).
+    /// ATR in price units (the `atr` exit's unit), over `atrPeriod` bars.
     public let atr: [Double]
-    /// Realised volatility over 60 bars (the volatility-target sizing's input).
+    /// Realised volatility (the volatility-target sizing's input), over `volatilityPeriod` bars.
     public let volatility: [Double]
+    public let atrPeriod: Int
+    public let volatilityPeriod: Int
 
-    public init(series: BarSeries, reference: BarSeries?, set: FeatureSet) {
+    /// The periods are the signal rules' (`SignalRules.atrPeriod`, `.volatilityPeriod`).
+    public init(series: BarSeries, reference: BarSeries?, set: FeatureSet, atrPeriod: Int = 14, volatilityPeriod: Int = 60) {
         self.series = series
         self.set = set
         input = FeatureInput(series, reference: reference)
         frame = FeaturePipeline(set).compute(input)
-        atr = ATRRatio.averageTrueRange(input, period: 14)
+        self.atrPeriod = atrPeriod
+        self.volatilityPeriod = volatilityPeriod
+        atr = ATRRatio.averageTrueRange(input, period: atrPeriod)
         var vol = [Double](repeating: .nan, count: series.count)
-        vol.withUnsafeMutableBufferPointer { [input] in RealizedVolatility(period: 60).batch(input, [$0]) }
+        vol.withUnsafeMutableBufferPointer { [input] in RealizedVolatility(period: volatilityPeriod).batch(input, [$0]) }
         volatility = vol
     }
 

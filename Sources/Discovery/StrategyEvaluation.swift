@@ -67,7 +67,8 @@ public enum StrategyEvaluator {
     /// Walk-forward predictions (each block from a model trained on the past only, calibrated on
     /// earlier folds only) → signal rules → simulator with costs.
     public static func evaluate(_ s: StrategyDefinition, series: BarSeries, reference: BarSeries? = nil) throws -> StrategyEvaluation {
-        try evaluate(s, on: PreparedSeries(series: series, reference: reference, set: s.set))
+        try evaluate(s, on: PreparedSeries(series: series, reference: reference, set: s.set, atrPeriod: s.rules.atrPeriod,
+                                           volatilityPeriod: s.rules.volatilityPeriod))
     }
 
     public static func evaluate(_ s: StrategyDefinition, on p: PreparedSeries) throws -> StrategyEvaluation {
@@ -93,6 +94,7 @@ public enum StrategyEvaluator {
 
     /// The cheap stage: signal rules and the costed simulator over the out-of-sample bars.
     public static func trade(_ s: StrategyDefinition, predictions: StrategyPredictions, on p: PreparedSeries) -> StrategyEvaluation {
+        precondition(s.rules.atrPeriod == p.atrPeriod && s.rules.volatilityPeriod == p.volatilityPeriod, "rules' ATR/volatility periods differ from the prepared series'")
         let first = predictions.firstRow, n = p.series.count
         let window = p.series.slice(first..<n)
         let atr = Array(p.atr[first...]), vol = Array(p.volatility[first...]), close = window.close

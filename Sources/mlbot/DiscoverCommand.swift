@@ -2,6 +2,7 @@ import ArgumentParser
 import Backtest
 import Dispatch
 import Discovery
+import Engine
 import Foundation
 import Learning
 import Market
@@ -67,9 +68,12 @@ struct DiscoverCommand: ParsableCommand {
         let cfg = try global.loadConfig()
         let searchSpace = try SearchSpace.load(path: space)
         let store = try global.openStore(cfg, mustExist: true)
-        let id = runId ?? "disc-" + UTCTime.iso(UTCTime.nowMs() / 1000 * 1000).filter { $0.isNumber }.prefix(14)
-        let request = DiscoveryRequest(space: searchSpace, runId: String(id), seed: seed, budget: budget, from: try from.map(UTCTime.parse),
+        // The second plus four random hex digits: two runs started in the same second get distinct ids.
+        let id = runId ?? "disc-" + UTCTime.iso(UTCTime.nowMs() / 1000 * 1000).filter { $0.isNumber }.prefix(14) + "-"
+            + String(format: "%04x", UInt16.random(in: .min ... .max))
+        var request = DiscoveryRequest(space: searchSpace, runId: String(id), seed: seed, budget: budget, from: try from.map(UTCTime.parse),
                                        to: try to.map(UTCTime.parse), workers: workers, featuresDirectory: sets.featuresDir, modelsDirectory: modelsDir)
+        request.finalBacktest = StrategyBacktest.finalBacktest(catalog: try InstrumentCatalog.load(path: nil), config: cfg)
         let stop = StopFlag()
         let interrupt = stop.watchInterrupt()
         defer { interrupt.cancel(); signal(SIGINT, SIG_DFL) }

@@ -1,0 +1,84 @@
+import Config
+import Foundation
+import Market
+import Risk
+
+/// Everything the bar cycle carries from one bar-time to the next: the strategies' runtimes, the
+/// account and its sub-ledgers, the broker's open orders, the allocator, the risk state and the
+/// correlations. One owner steps it; nothing else mutates it.
+public struct EngineState<B: Broker> {
+    /// Every symbol the cycle sees: traded ones and reference-only ones.
+    public let instruments: [Instrument]
+    public let names: [String]
+    public let strategies: [StrategyRuntime]
+    /// Instrument index of each strategy's symbol, and of its reference symbol (−1: none).
+    let symbolOf: [Int]
+    let referenceOf: [Int]
+    /// Strategies trading each instrument.
+    let strategiesOn: [[Int]]
+    public internal(set) var ledger: Ledger
+    public internal(set) var books: [SubLedger]
+    /// Quantity each strategy wants held (steps); equals its book's position except between a
+    /// decision and its fill.
+    var desired: [Int64]
+    var previousTarget: [Double]
+    public internal(set) var broker: B
+    public internal(set) var allocator: Allocator
+    public internal(set) var risk: RiskState
+    var correlation: RollingCorrelation
+    public internal(set) var lastClose: [Double]
+    var lastLogClose: [Double]
+    var returnsRow: [Double]
+    var pnlBefore: [Double]
+    var strategyReturns: [Double]
+    /// Strategy contributions to each order in flight, for attributing its fill.
+    var contributions: [ClientOrderID: [(strategy: Int, steps: Int64)]] = [:]
+    /// Open time of the last bar-time stepped.
+    public internal(set) var lastTimeMs: Int64 = .min
+
+    public struct SetupError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public init(instruments: [Instrument], strategies: [StrategyRuntime], broker: B, allocation: PortfolioSettings,
+                initialCash: Decimal, limits: RiskLimits, startMs: Int64, weights: [Double]? = nil) throws {
+        let names = instruments.map(\.symbol.name)
+        guard Set(names).count == names.count else { throw SetupError(description: "each instrument once") }
+        func index(_ s: Symbol) throws -> Int {
+            guard let i = names.firstIndex(of: s.name) else { throw SetupError(description: "no instrument for \(s.name)") }
+            return i
+        }
+        self.instruments = instruments
+        self.names = names
+        self.strategies = strategies
+        symbolOf = try strategies.map { try index($0.symbol) }
+        referenceOf = try strategies.map { s in try s.reference.map(index) ?? -1 }
+        var on = [[Int]](repeating: [], count: instruments.count)
+        for (s, i) in symbolOf.enumerated() { on[i].append(s) }
+        strategiesOn = on
+        ledger = Ledger(instruments: instruments, initialCash: initialCash)
+        books = [SubLedger](repeating: SubLedger(), count: strategies.count)
+        desired = [Int64](repeating: 0, count: strategies.count)
+        previousTarget = [Double](repeating: 0, count: strategies.count)
+        self.broker = broker
+        allocator = Allocator(strategies: strategies.count, settings: allocation, weights: weights)
+        risk = RiskState(equity: initialCash.doubleValue, timeMs: startMs)
+        correlation = RollingCorrelation(instruments: instruments.count, window: max(2, limits.correlationWindow))
+        lastClose = [Double](repeating: .nan, count: instruments.count)
+        lastLogClose = lastClose
+        returnsRow = [Double](repeating: 0, count: instruments.count)
+        pnlBefore = [Double](repeating: 0, count: strategies.count)
+        strategyReturns = pnlBefore
+    }
+
+    /// Mark-to-market equity at the last closes.
+    public var equity: Double { ledger.equity(lastClose.map { $0.isNaN ? 0 : $0 }) }
+
+    /// Strategy `s`'s P&L at the last close of its symbol.
+    public func pnl(strategy s: Int) -> Double {
+        let i = symbolOf[s], close = lastClose[i]
+        return books[s].pnl(close: close.isNaN ? 0 : close, step: instruments[i].step)
+    }
+
+    public func instrumentIndex(ofStrategy s: Int) -> Int { symbolOf[s] }
+}

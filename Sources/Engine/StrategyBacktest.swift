@@ -1,0 +1,121 @@
+import Backtest
+import Config
+import Discovery
+import Features
+import Foundation
+import Learning
+import Market
+import Store
+
+/// Where a backtest's probabilities come from.
+public enum BacktestMode: String, Sendable, CaseIterable {
+    /// Each walk-forward test block predicted by a model trained on earlier bars only: the honest
+    /// out-of-sample estimate.
+    case walkForward = "walk-forward"
+    /// The strategy's active registered model, fixed, over bars after its training range: what
+    /// the service will trade.
+    case model
+}
+
+/// One strategy made ready for the engine: its runtime, its bars (and its reference's), and the
+/// first bar it decides on.
+public struct PreparedStrategy {
+    public let name: String
+    public let symbol: Symbol
+    public let interval: Interval
+    public let definition: StrategyDefinition
+    public let runtime: StrategyRuntime
+    public let series: BarSeries
+    public let reference: BarSeries?
+    public let tradeFromMs: Int64
+    /// The walk-forward evaluation behind a `walkForward` run.
+    public let evaluation: StrategyEvaluation?
+    /// The registered model behind a `model` run.
+    public let model: ModelEntry?
+}
+
+/// Backtests of stored strategies and strategy files through `BarCycle`.
+public enum StrategyBacktest {
+    public struct BacktestError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Walk-forward predictions over `series`, then the strategy through the engine from the first
+    /// predicted bar (the first walk-forward block is never traded).
+    public static func walkForward(name: String, definition: StrategyDefinition, series: BarSeries, reference: BarSeries?) throws -> PreparedStrategy {
+        let rules = definition.rules
+        let prepared = PreparedSeries(series: series, reference: reference, set: definition.set, atrPeriod: rules.atrPeriod,
+                                      volatilityPeriod: rules.volatilityPeriod)
+        let predictions = try StrategyEvaluator.predict(definition, on: prepared)
+        let evaluation = StrategyEvaluator.trade(definition, predictions: predictions, on: prepared)
+        let from = series.openTime[predictions.firstRow]
+        let runtime = try StrategyRuntime(name: name, symbol: series.symbol, interval: series.interval, set: nil, inputs: [], rules: rules,
+                                          execution: definition.execution,
+                                          source: .recorded(times: series.openTime, probabilities: predictions.outOfSample), tradeFromMs: from)
+        return PreparedStrategy(name: name, symbol: series.symbol, interval: series.interval, definition: definition, runtime: runtime,
+                                series: series, reference: reference, tradeFromMs: from, evaluation: evaluation, model: nil)
+    }
+
+    /// Discovery's hook: a saved strategy's stored figures come from the bar cycle.
+    public static func finalBacktest(catalog: InstrumentCatalog, config: MlbotConfig)
+        -> @Sendable (String, StrategyDefinition, BarSeries, BarSeries?) throws -> (BacktestResult, Double) {
+        { name, definition, series, reference in
+            let p = try walkForward(name: name, definition: definition, series: series, reference: reference)
+            let b = try run([p], catalog: catalog, config: config, settings: EngineSettings(risk: config.risk))
+            return (b.result, SharpeStatistics.probabilistic(SharpeStatistics.Moments(returns: b.result.returns), benchmark: 0))
+        }
+    }
+
+    /// The strategy's active registered model (checked against the feature set it was trained
+    /// on), fixed, from the first bar after its training range (or `from`, if later). `series`
+    /// starts at the symbol's history anchor so the streams warm up as the batch features do.
+    public static func model(name: String, file: StrategyFile, modelName: String, store: DataStore, series: BarSeries, reference: BarSeries?,
+                             from: Int64?) throws -> PreparedStrategy {
+        let entry = try store.models.entry(modelName)
+        let set = file.definition.set
+        let (manifest, trained) = try ModelArtifact.load(URL(fileURLWithPath: entry.path), featureHash: set.contentHash)
+        let inputs = file.definition.features ?? set.outputs
+        guard manifest.featureSet.outputs == inputs else {
+            throw BacktestError(description: "model \(entry.name)@\(entry.version) reads \(manifest.featureSet.outputs.joined(separator: ", ")); strategy '\(name)' names \(inputs.joined(separator: ", "))")
+        }
+        // The last training sample's label reaches `horizon` bars further: trade only after those.
+        let afterTraining = manifest.data.lastMs + Int64(manifest.horizon + 1) * file.interval.milliseconds
+        let start = max(afterTraining, from ?? .min)
+        guard let last = series.openTime.last, last >= start else {
+            throw BacktestError(description: "no \(file.symbol.name) \(file.interval.name) bars after the training range of model \(entry.name)@\(entry.version) "
+                                + "(trained on bars to \(UTCTime.iso(manifest.data.lastMs)); trading would start at \(UTCTime.iso(start)))"
+                                + (series.openTime.last.map { "; the store ends at \(UTCTime.iso($0))" } ?? ""))
+        }
+        let runtime = try StrategyRuntime(name: name, symbol: file.symbol, interval: file.interval, set: set, inputs: inputs,
+                                          rules: file.definition.rules, execution: file.definition.execution,
+                                          source: .model(RowPredictor(trained)), tradeFromMs: start)
+        return PreparedStrategy(name: name, symbol: file.symbol, interval: file.interval, definition: file.definition, runtime: runtime,
+                                series: series, reference: reference, tradeFromMs: start, evaluation: nil, model: entry)
+    }
+
+    /// Runs the strategies together through `BarCycle`: allocation, netting per symbol, the global
+    /// risk manager and the paper broker. Results are recorded from the earliest decision bar.
+    public static func run(_ strategies: [PreparedStrategy], catalog: InstrumentCatalog, config: MlbotConfig, settings: EngineSettings,
+                           to: Int64? = nil, observe: ((CycleOutcome, EngineState<PaperBroker>) -> Void)? = nil) throws -> EngineBacktest {
+        guard !strategies.isEmpty else { throw BacktestError(description: "no strategies to backtest") }
+        var symbols: [Symbol] = []
+        var series: [Symbol: BarSeries] = [:]
+        var execution: [Symbol: ExecutionModel] = [:]
+        for p in strategies {
+            if !symbols.contains(p.symbol) { symbols.append(p.symbol); series[p.symbol] = p.series; execution[p.symbol] = p.definition.execution }
+            if let r = p.reference, !symbols.contains(r.symbol) { symbols.append(r.symbol); series[r.symbol] = r }
+            guard series[p.symbol] == p.series else {
+                throw BacktestError(description: "strategies on \(p.symbol.name) must run over the same bars (load them over one range)")
+            }
+        }
+        let intervals = Set(strategies.map(\.interval))
+        guard intervals.count == 1 else { throw BacktestError(description: "strategies of one backtest share one interval; got \(intervals.map(\.name).sorted().joined(separator: ", "))") }
+        let instruments = symbols.map(catalog.instrument)
+        let broker = PaperBroker(execution: symbols.map { execution[$0] ?? ExecutionModel() })
+        let start = strategies.map(\.tradeFromMs).min()!
+        var state = try EngineState(instruments: instruments, strategies: strategies.map(\.runtime), broker: broker, allocation: config.portfolio,
+                                    initialCash: Decimal(string: "\(config.portfolio.initialEquity)") ?? Decimal(config.portfolio.initialEquity),
+                                    limits: settings.risk, startMs: start)
+        return BacktestDriver.run(&state, series: symbols.map { series[$0]! }, settings: settings, recordFromMs: start, to: to ?? .max, observe: observe)
+    }
+}

@@ -1,0 +1,110 @@
+import Backtest
+import Features
+import Foundation
+import Learning
+import Market
+
+/// One strategy as the engine runs it: streaming features → model or rule → P(up) → the signal
+/// rules' one-bar step → a target exposure. Owned by one `EngineState`; its streams are
+/// reference state, so it is not copied, only stepped.
+public final class StrategyRuntime {
+    public let name: String
+    public let symbol: Symbol
+    /// The symbol whose log close the feature set's cross-asset kernels read (nil: none).
+    public let reference: Symbol?
+    public let rules: SignalRules
+    public let execution: ExecutionModel
+    /// Bars before this open time only warm the streams up; decisions start at it.
+    public let tradeFromMs: Int64
+    public private(set) var signal = SignalState()
+    /// The last P(up) and target decided.
+    public private(set) var lastProbability = Double.nan
+    public private(set) var lastTarget = 0.0
+
+    private let source: SignalSource
+    private let features: FeatureStream?
+    /// Columns of the feature stream's row that the model (or rule) reads, in its order.
+    private let columns: [Int]
+    private let row: UnsafeMutablePointer<Double>
+    private let atr: IndicatorStream
+    private let volatility: IndicatorStream
+    private var atrOut = Double.nan, volOut = Double.nan
+    private let annualization: Double
+    private var cursor = 0
+
+    public struct RuntimeError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// `set` is the strategy's feature set; `inputs` the outputs its model (or rule) reads, in order.
+    public init(name: String, symbol: Symbol, interval: Interval, set: FeatureSet?, inputs: [String], rules: SignalRules,
+                execution: ExecutionModel, source: SignalSource, tradeFromMs: Int64 = .min) throws {
+        self.name = name
+        self.symbol = symbol
+        self.rules = rules
+        self.execution = execution
+        self.source = source
+        self.tradeFromMs = tradeFromMs
+        annualization = interval.barsPerYear.squareRoot()
+        atr = ATRRatio(period: rules.atrPeriod).makeStream()
+        volatility = RealizedVolatility(period: rules.volatilityPeriod).makeStream()
+        switch source {
+        case .recorded(let times, let p):
+            guard times.count == p.count else { throw RuntimeError(description: "strategy '\(name)': \(times.count) times for \(p.count) probabilities") }
+            features = nil; columns = []; reference = nil
+        case .model, .rule:
+            guard let set else { throw RuntimeError(description: "strategy '\(name)': a model or rule needs its feature set") }
+            let stream = FeaturePipeline(set).makeStream()
+            columns = try inputs.map { name in
+                guard let j = stream.names.firstIndex(of: name) else {
+                    throw RuntimeError(description: "strategy '\(name)': feature set '\(set.name)' has no output '\(name)' (outputs: \(stream.names.joined(separator: ", ")))")
+                }
+                return j
+            }
+            features = stream
+            reference = try set.reference.map { try Symbol($0) }
+        }
+        if case .model(let predictor) = source, predictor.featureCount != columns.count {
+            throw RuntimeError(description: "strategy '\(name)': the model reads \(predictor.featureCount) features, the strategy names \(columns.count)")
+        }
+        if case .rule = source, columns.count != 1 { throw RuntimeError(description: "strategy '\(name)': a rule reads exactly one feature") }
+        row = .allocate(capacity: max(1, columns.count))
+        row.initialize(repeating: .nan, count: max(1, columns.count))
+    }
+
+    deinit { row.deallocate() }
+
+    /// Consumes this bar's close and decides: returns the target exposure (signed fraction of the
+    /// strategy's capital) or nil while still warming up.
+    @inline(__always)
+    public func step(_ bar: InputBar, threshold: Double) -> Double? {
+        withUnsafeMutablePointer(to: &atrOut) { atr.update(bar, $0) }
+        withUnsafeMutablePointer(to: &volOut) { volatility.update(bar, $0) }
+        let atrPrice = atrOut * bar.close
+        var p = Double.nan
+        switch source {
+        case .recorded(let times, let probabilities):
+            while cursor < times.count && times[cursor] < bar.time { cursor += 1 }
+            if cursor < times.count && times[cursor] == bar.time { p = probabilities[cursor] }
+        case .model(let predictor):
+            gather(features!.update(bar))
+            p = predictor.probability(UnsafePointer(row))
+        case .rule(let rule):
+            gather(features!.update(bar))
+            p = rule.probability(row[0])
+        }
+        guard bar.time >= tradeFromMs else { return nil }
+        var r = rules
+        r.threshold = threshold
+        let target = execution.clamp(signal.step(r, probability: p, close: bar.close, atr: atrPrice, volatility: volOut, annualization: annualization))
+        lastProbability = p
+        lastTarget = target
+        return target
+    }
+
+    @inline(__always) private func gather(_ values: [Double]) {
+        values.withUnsafeBufferPointer { v in
+            for (k, j) in columns.enumerated() { row[k] = v[j] }
+        }
+    }
+}
