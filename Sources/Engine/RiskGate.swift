@@ -7,7 +7,10 @@ import Risk
 /// reaches the broker any other way; every veto and resize is an event in the outcome.
 public enum RiskGate {
     static func route<B: Broker>(_ s: inout EngineState<B>, time: Int64, equity: Double, limits: RiskLimits, into out: inout CycleOutcome) {
+        // Positions and cash as if the orders approved so far in this bar had filled at this close,
+        // so each later check sees them (equity stays the same; exposure does not).
         var projected: [Double]? = nil
+        var projectedCash = s.ledger.cashValue
         var market: MarketSnapshot? = nil
         for i in s.instruments.indices {
             let on = s.strategiesOn[i]
@@ -38,7 +41,7 @@ public enum RiskGate {
             if market == nil { market = MarketSnapshot(instruments: s.names, lastPrice: s.lastClose, correlation: s.correlation.matrix) }
             let side: Side = delta > 0 ? .buy : .sell
             let intent = OrderIntent(instrument: i, side: side, quantity: Double(abs(delta)) * grid.step)
-            let decision = RiskManager.check(intent, portfolio: PortfolioSnapshot(cash: s.ledger.cashValue, positions: projected!), market: market!,
+            let decision = RiskManager.check(intent, portfolio: PortfolioSnapshot(cash: projectedCash, positions: projected!), market: market!,
                                              limits: limits, state: s.risk)
             if let event = RiskManager.event(for: decision, timeMs: time, state: s.risk) { out.riskEvents.append(event) }
             var approved: Int64
@@ -63,6 +66,7 @@ public enum RiskGate {
             let reducing = held != 0 && (side == .buy) != (held > 0) && Double(approved) * grid.step <= abs(held) + grid.step * 1e-9
             if !reducing { s.risk = RiskManager.recordApproved(s.risk) }
             projected![i] += Double(signedApproved) * grid.step
+            projectedCash -= Double(signedApproved) * grid.step * close
             let owner = parts.count == 1 ? s.strategies[parts[0].strategy].name : "net_" + s.names[i]
             let order = Order(id: ClientOrderID(owner: owner, barTimeMs: time, leg: 0), symbol: grid.symbol, side: side,
                               quantity: grid.quantity(steps: approved), decidedAtMs: time, reduceOnly: reducing)
