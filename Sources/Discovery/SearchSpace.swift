@@ -115,7 +115,7 @@ public struct SearchSpace: Sendable {
                                 eta: try search?.int("eta", range: 2...100) ?? 3, rungs: try search?.int("rungs", range: 1...10) ?? 3)
         return SearchSpace(file: file, text: yaml, symbols: symbols, interval: interval, featureSet: featureSet, subsets: subsets, models: models,
                            horizons: horizons, thresholds: thresholds, exits: exits.isEmpty ? [.hold] : exits,
-                           sizings: sizings.isEmpty ? [.fixed(fraction: 1)] : sizings, longShort: try root.bools("long_short") ?? [false],
+                           sizings: sizings.isEmpty ? [.fixed(fraction: 0.1)] : sizings, longShort: try root.bools("long_short") ?? [false],
                            cv: try StrategySections.cv(try root.map("cv")), calibration: try StrategySections.calibration(root),
                            costs: try StrategySections.costs(try root.map("costs")), settings: settings)
     }

@@ -19,7 +19,7 @@ import Market
 ///     calibration: platt                        # platt | isotonic
 ///     signal: {threshold: 0.6, long_short: false}
 ///     exit: {kind: hold}                        # hold | opposite | atr (take_profit, stop_loss)
-///     sizing: {kind: fixed, fraction: 1.0}      # fixed | vol_target (annual)
+///     sizing: {kind: fixed, fraction: 0.1}      # fixed (of the capital) | vol_target (annual); default fixed 0.1
 ///     costs: {taker_fee: 0.00055, slippage_bps: 1, range_share: 0}
 public struct StrategyFile: Sendable {
     public let spec: StrategySpec

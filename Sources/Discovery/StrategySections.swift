@@ -61,7 +61,7 @@ enum StrategySections {
     }
 
     static func sizings(_ z: YAMLMap?) throws -> [SignalRules.Sizing] {
-        guard let z else { return [.fixed(fraction: 1)] }
+        guard let z else { return [.fixed(fraction: 0.1)] }
         let kind = try z.string("kind") ?? "fixed"
         switch kind {
         case "fixed":

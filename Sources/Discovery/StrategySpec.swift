@@ -38,7 +38,7 @@ public struct StrategySpec: Sendable, Equatable {
 
     public init(name: String, symbol: Symbol, interval: Interval, featureSet: String, features: [String]? = nil, horizon: Int? = nil,
                 model: ModelSpec, cv: WalkForward = WalkForward(folds: 5), calibration: Calibration.Method = .platt, threshold: Double,
-                longShort: Bool = false, exit: ExitKind = .hold, sizing: SignalRules.Sizing = .fixed(fraction: 1),
+                longShort: Bool = false, exit: ExitKind = .hold, sizing: SignalRules.Sizing = .fixed(fraction: 0.1),
                 costs: ExecutionModel = ExecutionModel()) {
         self.name = name; self.symbol = symbol; self.interval = interval; self.featureSet = featureSet; self.features = features
         self.horizon = horizon; self.model = model; self.cv = cv; self.calibration = calibration; self.threshold = threshold

@@ -11,16 +11,21 @@ import Testing
         _ = try CLI.run(["data", "synth", "--db", db, "--symbols", "BTCUSDT,ETHUSDT", "--days", "3"], in: dir)
         let strategy = Fixtures.repositoryRoot.appendingPathComponent("config/strategy.example.yaml").path
         let trades = dir.appendingPathComponent("trades.csv").path, equity = dir.appendingPathComponent("equity.csv").path
-        let r = try CLI.run(["backtest", "--db", db, "--features-dir", Self.features, "--config", strategy, "--json",
-                             "--trades", trades, "--equity", equity], in: dir)
+        let fills = dir.appendingPathComponent("fills.csv").path
+        let r = try CLI.run(["backtest", "--db", db, "--features-dir", Self.features, "--file", strategy, "--json",
+                             "--trades", trades, "--equity", equity, "--fills", fills], in: dir)
         #expect(r.status == 0, "\(r.err)")
         let json = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
-        #expect(Set(json.keys) == ["strategy", "symbol", "interval", "first", "last", "bars", "metrics", "psr", "model", "stored_as"])
-        #expect(json["symbol"] as? String == "ETHUSDT" && (json["bars"] as! Int) > 1000)
+        #expect(Set(json.keys) == ["strategies", "mode", "symbols", "first", "last", "bars", "initial_equity", "final_equity", "metrics", "psr",
+                                   "orders", "fills", "fees", "intents", "vetoes", "resizes", "skipped", "stored_as"])
+        #expect(json["symbols"] as? [String] == ["ETHUSDT", "BTCUSDT"] && (json["bars"] as! Int) > 1000 && json["mode"] as? String == "walk-forward")
+        // The shipped example sizes within the shipped risk limits: its entries are not vetoed.
+        #expect((json["vetoes"] as? [String: Int])?.isEmpty == true, "\(json["vetoes"] ?? "")")
+        #expect(try String(contentsOfFile: fills, encoding: .utf8).hasPrefix("client_order_id,symbol,side,quantity,decided_at,reduce_only,filled_at,price,fee"))
         let curve = try String(contentsOfFile: equity, encoding: .utf8).split(separator: "\n")
         #expect(curve.first == "timestamp,equity,return,exposure" && curve.count == (json["bars"] as! Int) + 1)
         #expect(try String(contentsOfFile: trades, encoding: .utf8).hasPrefix("side,entry_time,entry_price,exit_time,exit_price,result,bars"))
-        let bad = try CLI.run(["backtest", "--db", db, "--config", dir.appendingPathComponent("missing.yaml").path], in: dir)
+        let bad = try CLI.run(["backtest", "--db", db, "--file", dir.appendingPathComponent("missing.yaml").path], in: dir)
         #expect(bad.status != 0 && bad.err.contains("missing.yaml"))
     }
 
