@@ -37,7 +37,8 @@ let package = Package(
         .target(name: "Portfolio", dependencies: ["NumericKit", "Market"]),
         .target(name: "Risk", dependencies: ["Market"]),
         .target(name: "Learning", dependencies: ["Features", "NumericKit", "Store", "Hashing", "CLinearAlgebra"]),
-        .target(name: "Engine", dependencies: ["Market", "NumericKit", "Store", "Features", "Learning", "Backtest", "Portfolio", "Risk", "Discovery", "Config", "MarketData"]),
+        .target(name: "Engine", dependencies: ["Market", "NumericKit", "Store", "Features", "Learning", "Backtest", "Portfolio", "Risk", "Discovery", "Config", "MarketData",
+                                         .product(name: "GRDB", package: "GRDB.swift")]),
 
         // Executables: thin fronts.
         .executableTarget(name: "mlbot", dependencies: [
@@ -69,7 +70,8 @@ let package = Package(
         .testTarget(name: "RiskTests", dependencies: ["Risk", "NumericKit", "TestSupport"]),
         .testTarget(name: "PortfolioTests", dependencies: ["Portfolio", "NumericKit", "TestSupport"]),
         .testTarget(name: "DiscoveryTests", dependencies: ["Discovery", "NumericKit", "Backtest", "Learning", "Features", "Market", "Store", "MarketData", "TestSupport"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Market", "Backtest", "Risk", "Features", "Learning", "Discovery", "MarketData", "NumericKit", "Store", "Config", "TestSupport"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Market", "Backtest", "Risk", "Features", "Learning", "Discovery", "MarketData", "NumericKit", "Store", "Config", "TestSupport",
+                                             .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Market", "MarketData", "NumericKit", "TestSupport"]),
         // Runs the built `mlbot` binary as a user would (the dependency makes `swift test` build it).
         .testTarget(name: "CLITests", dependencies: ["mlbot", "TestSupport", "FakeBybit", "Market"]),

@@ -69,6 +69,9 @@ public final class DataStore: Sendable {
     /// The model registry.
     public var models: ModelRepository { ModelRepository(pool: pool) }
 
+    /// The engine's orders, fills, positions, equity, signals, risk events, settings, audit and cursor.
+    public var ledger: LedgerRepository { LedgerRepository(pool: pool) }
+
     /// Bars: import, download and research reads.
     public var bars: BarRepository { BarRepository(pool: pool) }
 }

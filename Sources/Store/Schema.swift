@@ -148,6 +148,94 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        m.registerMigration("v4-ledger") { db in
+            // What the engine does, bar by bar: orders (unique client order id, so a retried
+            // decision can never insert a second order), fills, positions per account (the whole
+            // account is '', each strategy's sub-ledger its name), equity, signals, risk events,
+            // versioned settings, the audit trail and the cursor a restart resumes from. Exact
+            // quantities, prices and money are decimal text.
+            try db.execute(sql: """
+                CREATE TABLE orders (
+                    client_order_id TEXT    PRIMARY KEY,
+                    symbol          TEXT    NOT NULL,
+                    side            TEXT    NOT NULL CHECK (side IN ('Buy', 'Sell')),
+                    quantity        TEXT    NOT NULL,
+                    decided_ms      INTEGER NOT NULL,
+                    reduce_only     INTEGER NOT NULL CHECK (reduce_only IN (0, 1)),
+                    status          TEXT    NOT NULL CHECK (status IN ('open', 'filled', 'cancelled', 'rejected')),
+                    contributions   TEXT    NOT NULL
+                );
+                CREATE INDEX orders_decided ON orders (decided_ms);
+                CREATE TABLE fills (
+                    client_order_id TEXT    NOT NULL REFERENCES orders(client_order_id),
+                    seq             INTEGER NOT NULL,
+                    symbol          TEXT    NOT NULL,
+                    side            TEXT    NOT NULL CHECK (side IN ('Buy', 'Sell')),
+                    quantity        TEXT    NOT NULL,
+                    price           TEXT    NOT NULL,
+                    fee             TEXT    NOT NULL,
+                    time_ms         INTEGER NOT NULL,
+                    PRIMARY KEY (client_order_id, seq)
+                ) WITHOUT ROWID;
+                CREATE INDEX fills_time ON fills (time_ms);
+                CREATE TABLE positions (
+                    account       TEXT NOT NULL,
+                    symbol        TEXT NOT NULL,
+                    quantity      TEXT NOT NULL,
+                    average_price TEXT NOT NULL,
+                    realized_pnl  TEXT NOT NULL,
+                    cash          TEXT NOT NULL,
+                    fees          TEXT NOT NULL,
+                    PRIMARY KEY (account, symbol)
+                ) WITHOUT ROWID;
+                CREATE TABLE equity (
+                    time_ms  INTEGER PRIMARY KEY,
+                    equity   REAL    NOT NULL,
+                    cash     TEXT    NOT NULL,
+                    trading  TEXT    NOT NULL
+                );
+                CREATE TABLE signals (
+                    strategy    TEXT    NOT NULL,
+                    time_ms     INTEGER NOT NULL,
+                    probability REAL,
+                    threshold   REAL    NOT NULL,
+                    target      REAL    NOT NULL,
+                    PRIMARY KEY (strategy, time_ms)
+                ) WITHOUT ROWID;
+                CREATE TABLE risk_events (
+                    id         INTEGER PRIMARY KEY,
+                    time_ms    INTEGER NOT NULL,
+                    kind       TEXT    NOT NULL CHECK (kind IN ('state_change', 'veto', 'resize')),
+                    rule       TEXT    NOT NULL,
+                    from_state TEXT,
+                    to_state   TEXT,
+                    figures    TEXT    NOT NULL,
+                    message    TEXT    NOT NULL
+                );
+                CREATE INDEX risk_events_time ON risk_events (time_ms);
+                CREATE TABLE settings (
+                    version    INTEGER PRIMARY KEY,
+                    body       TEXT    NOT NULL,
+                    created_ms INTEGER NOT NULL,
+                    actor      TEXT    NOT NULL,
+                    reason     TEXT    NOT NULL
+                );
+                CREATE TABLE audit (
+                    id      INTEGER PRIMARY KEY,
+                    time_ms INTEGER NOT NULL,
+                    actor   TEXT    NOT NULL,
+                    action  TEXT    NOT NULL,
+                    detail  TEXT    NOT NULL
+                );
+                CREATE TABLE engine_cursor (
+                    engine          TEXT    PRIMARY KEY,
+                    last_bar_ms     INTEGER NOT NULL,
+                    settings_version INTEGER NOT NULL,
+                    state           TEXT    NOT NULL,
+                    updated_ms      INTEGER NOT NULL
+                );
+                """)
+        }
         return m
     }
 }

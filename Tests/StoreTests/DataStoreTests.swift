@@ -14,10 +14,10 @@ import Testing
         let store = try freshStore()
         #expect(try store.journalMode() == "wal")
         #expect(try store.foreignKeysEnabled())
-        #expect(try store.appliedMigrations() == ["v1-bars", "v2-models", "v3-strategies"])
+        #expect(try store.appliedMigrations() == ["v1-bars", "v2-models", "v3-strategies", "v4-ledger"])
         // Reopening applies nothing new.
         let again = try DataStore(path: store.path)
-        #expect(try again.appliedMigrations() == ["v1-bars", "v2-models", "v3-strategies"])
+        #expect(try again.appliedMigrations() == ["v1-bars", "v2-models", "v3-strategies", "v4-ledger"])
     }
 
     @Test func refusesASchemaFromANewerBinary() throws {

@@ -1,0 +1,51 @@
+import Foundation
+import GRDB
+import Market
+import Risk
+import Store
+
+/// Writes one bar-time's outcome into the engine's tables inside the caller's transaction:
+/// orders, fills, the positions they changed (account and strategies), signals, risk events,
+/// equity and the cursor. The service calls it once per bar in one `ledger.write`.
+public enum OutcomeRecorder {
+    public static func record<B: Broker>(_ out: CycleOutcome, state s: EngineState<B>, settingsVersion: Int, engine: String = "paper",
+                                         _ db: Database) throws {
+        for o in out.orders {
+            let parts = s.contributions[o.id]?.map { "{\"strategy\":\"\(s.strategies[$0.strategy].name)\",\"steps\":\($0.steps)}" } ?? []
+            try LedgerRepository.insert(OrderRow(clientOrderId: o.id.value, symbol: o.symbol.name, side: o.side == .buy ? "Buy" : "Sell",
+                                                 quantity: o.quantity.exact, decidedMs: o.decidedAtMs, reduceOnly: o.reduceOnly, status: "open",
+                                                 contributions: "[" + parts.joined(separator: ",") + "]"), db)
+        }
+        var touched = Set<Int>()
+        for f in out.fills {
+            try LedgerRepository.insert(FillRow(clientOrderId: f.orderID.value, seq: 0, symbol: f.symbol.name, side: f.side == .buy ? "Buy" : "Sell",
+                                                quantity: f.quantity.exact, price: f.price.exact, fee: f.fee.exact, timeMs: f.timeMs), db)
+            if let i = s.names.firstIndex(of: f.symbol.name) { touched.insert(i) }
+        }
+        for i in touched.sorted() {
+            let p = s.ledger.positions[i]
+            try LedgerRepository.save(PositionRow(account: "", symbol: p.symbol.name, quantity: p.quantity.exact, averagePrice: p.averagePrice.exact,
+                                                  realizedPnl: p.realizedPnL.exact, cash: s.ledger.cash.exact, fees: s.ledger.fees.exact), db)
+            for k in s.strategies.indices where s.instrumentIndex(ofStrategy: k) == i {
+                let b = s.books[k]
+                try LedgerRepository.save(PositionRow(account: s.strategies[k].name, symbol: p.symbol.name,
+                                                      quantity: s.instruments[i].quantity(steps: b.steps).exact, averagePrice: "",
+                                                      realizedPnl: "", cash: b.cash.exact, fees: b.fees.exact), db)
+            }
+        }
+        for sig in out.signals {
+            try LedgerRepository.insert(SignalRow(strategy: s.strategies[sig.strategy].name, timeMs: out.timeMs,
+                                                  probability: sig.probability.isNaN ? nil : sig.probability, threshold: sig.threshold, target: sig.target), db)
+        }
+        for e in out.riskEvents {
+            let figures = "{" + e.finding.figures.map { "\"\($0.name)\":\($0.value.isFinite ? "\($0.value)" : "null")" }.joined(separator: ",") + "}"
+            try LedgerRepository.insert(RiskEventRow(timeMs: e.timeMs, kind: e.kind.rawValue, rule: e.finding.rule.rawValue, fromState: e.from?.rawValue,
+                                                     toState: e.to?.rawValue, figures: figures, message: e.finding.message), db)
+        }
+        try LedgerRepository.insert(EquityRow(timeMs: out.timeMs, equity: out.equity, cash: s.ledger.cash.exact, trading: out.trading.rawValue), db)
+        let risk = s.risk
+        let state = "{\"trading\":\"\(risk.trading.rawValue)\",\"high_water_mark\":\(risk.highWaterMark),\"day_start_equity\":\(risk.dayStartEquity),"
+            + "\"day\":\(risk.day),\"trades_today\":\(risk.tradesToday)}"
+        try LedgerRepository.save(CursorRow(engine: engine, lastBarMs: out.timeMs, settingsVersion: settingsVersion, state: state, updatedMs: out.timeMs), db)
+    }
+}
