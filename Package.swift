@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "mlbot",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "mlbot", targets: ["mlbot"]),
         .executable(name: "mlbot-bench", targets: ["mlbot-bench"]),

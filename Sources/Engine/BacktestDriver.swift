@@ -32,12 +32,12 @@ public enum BacktestDriver {
     /// Steps every bar-time of `series` (`series[i]` is `state.instruments[i]`'s, possibly empty)
     /// up to `to`; results are recorded from `recordFromMs` on (earlier bars only warm the streams).
     /// `observe` sees each outcome and the state after it.
-    public static func run<B: Broker>(_ state: inout EngineState<B>, series: [BarSeries], settings: EngineSettings, recordFromMs: Int64 = .min,
+    public static func run(_ state: inout EngineState, series: [BarSeries], settings: EngineSettings, recordFromMs: Int64 = .min,
                                       to: Int64 = .max, keepCurves: Bool = true,
-                                      observe: ((CycleOutcome, EngineState<B>) -> Void)? = nil) -> EngineBacktest {
+                                      observe: ((CycleOutcome, EngineState) -> Void)? = nil) -> EngineBacktest {
         precondition(series.count == state.instruments.count, "one series per instrument")
         let interval = (series.first { !$0.isEmpty } ?? series[0]).interval
-        let initial = state.ledger.initialCash.doubleValue
+        let initial = state.ledger.initialMoney.doubleValue
         var metrics = MetricsAccumulator(barsPerYear: interval.barsPerYear, initialEquity: initial)
         var time: [Int64] = [], equity: [Double] = [], returns: [Double] = [], exposure: [Double] = []
         var orders: [Order] = [], fills: [Fill] = [], events: [RiskEvent] = [], skipped: [CycleOutcome.Skipped] = []
@@ -83,7 +83,7 @@ public enum BacktestDriver {
             }
             for i in out.intents { intents[i.decision, default: 0] += 1 }
         }
-        let fees = state.ledger.fees.doubleValue, traded = state.ledger.tradedNotional.doubleValue
+        let fees = state.ledger.feesPaid.doubleValue, traded = state.ledger.traded.doubleValue
         var m = metrics.finish(fees: fees / max(initial, 1e-300), tradedNotional: traded)
         m.fees = fees
         let result = BacktestResult(time: time, equity: equity, returns: returns, exposure: exposure,
@@ -105,7 +105,7 @@ struct TradeTracker {
         pnlAtEntry = [Double](repeating: 0, count: n)
     }
 
-    mutating func observe<B: Broker>(_ out: CycleOutcome, _ s: EngineState<B>, equityAtOpen: Double) {
+    mutating func observe(_ out: CycleOutcome, _ s: EngineState, equityAtOpen: Double) {
         for k in s.strategies.indices {
             let steps = s.books[k].steps
             let side = steps > 0 ? 1 : (steps < 0 ? -1 : 0)
@@ -130,11 +130,11 @@ struct TradeTracker {
         }
     }
 
-    private func price<B: Broker>(_ out: CycleOutcome, _ s: EngineState<B>, instrument i: Int) -> Double {
-        out.fills.last(where: { $0.symbol == s.instruments[i].symbol })?.price.doubleValue ?? s.lastClose[i]
+    private func price(_ out: CycleOutcome, _ s: EngineState, instrument i: Int) -> Double {
+        out.fills.last(where: { $0.symbol == s.instruments[i].symbol }).map { s.instruments[i].priceValue(ticks: $0.ticks) } ?? s.lastClose[i]
     }
 
-    func finish<B: Broker>(_ s: EngineState<B>, lastEquity: Double) -> [Trade] {
+    func finish(_ s: EngineState, lastEquity: Double) -> [Trade] {
         var all = closed
         for k in open.indices {
             guard var t = open[k] else { continue }

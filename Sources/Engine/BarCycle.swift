@@ -17,7 +17,7 @@ public enum BarCycle {
     ///    target becomes a quantity (allocator), fixed now;
     /// 4. per instrument the strategies' changes are netted into one intent, checked against the
     ///    instrument's minimums and by the risk manager, and sent (or recorded as refused).
-    public static func step<B: Broker>(_ s: inout EngineState<B>, time: Int64, bars: [Bar?], settings: EngineSettings,
+    public static func step(_ s: inout EngineState, time: Int64, bars: [Bar?], settings: EngineSettings,
                                        into out: inout CycleOutcome) {
         precondition(bars.count == s.instruments.count, "one slot per instrument")
         precondition(time > s.lastTimeMs, "bar-times must increase")
@@ -26,7 +26,7 @@ public enum BarCycle {
 
         // 1. Fills at this open.
         for i in bars.indices {
-            guard let bar = bars[i], !s.broker.openOrders.isEmpty else { continue }
+            guard let bar = bars[i], s.broker.hasOpenOrders else { continue }
             for fill in s.broker.open(instrument: i, bar: bar, grid: s.instruments[i]) {
                 book(fill, instrument: i, in: &s)
                 out.fills.append(fill)
@@ -85,26 +85,27 @@ public enum BarCycle {
     }
 
     /// Books a fill into the account and into the sub-ledgers of the strategies behind the order.
-    static func book<B: Broker>(_ fill: Fill, instrument i: Int, in s: inout EngineState<B>) {
+    static func book(_ fill: Fill, instrument i: Int, in s: inout EngineState) {
         let grid = s.instruments[i]
-        let signedSteps = Int64(truncating: NSDecimalNumber(decimal: fill.quantity / grid.quantityStep)) * Int64(fill.side.rawValue)
-        s.ledger.apply(fill, instrument: i, signedSteps: signedSteps)
+        let signedSteps = fill.signedSteps
+        s.ledger.apply(fill, instrument: i)
         let parts = s.contributions.removeValue(forKey: fill.orderID) ?? []
-        // The fee belongs to the strategies trading in the order's direction, pro rata.
+        // The fee belongs to the strategies trading in the order's direction, pro rata (rounded
+        // to the money unit; the last of them takes the remainder, so the shares add up exactly).
         let sameSide = parts.filter { ($0.steps > 0) == (signedSteps > 0) }
         let sameTotal = sameSide.reduce(Int64(0)) { $0 + abs($1.steps) }
-        var feeLeft = fill.fee
+        var feeLeft = fill.feeAmount
         var sameSeen = 0
         for part in parts {
-            var fee: Decimal = 0
+            var fee = Money.zero
             if (part.steps > 0) == (signedSteps > 0) {
                 sameSeen += 1
                 if sameSeen == sameSide.count { fee = feeLeft } else {
-                    fee = (fill.fee * Decimal(abs(part.steps)) / Decimal(sameTotal)).rounded(scale: 8)
+                    fee = Money(units: fill.feeAmount.units * Int128(abs(part.steps)) / Int128(sameTotal))
                     feeLeft -= fee
                 }
             }
-            s.books[part.strategy].trade(signedSteps: part.steps, quantityStep: grid.quantityStep, price: fill.price, fee: fee)
+            s.books[part.strategy].trade(signedSteps: part.steps, ticks: fill.ticks, grid: grid, fee: fee)
         }
     }
 }

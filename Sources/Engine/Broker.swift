@@ -10,6 +10,8 @@ public protocol Broker: Sendable {
     mutating func open(instrument: Int, bar: Bar, grid: Instrument) -> [Fill]
     /// Orders sent and not yet filled.
     var openOrders: [Order] { get }
+    /// Whether any order waits (asked every bar, so cheaper than `openOrders`).
+    var hasOpenOrders: Bool { get }
 }
 
 /// Fills every market order at the open of the instrument's next bar, at the quantity fixed when
@@ -17,15 +19,17 @@ public protocol Broker: Sendable {
 /// against the trader, never outside the bar's range) and its taker fee (rounded to 1e-8).
 public struct PaperBroker: Broker {
     public let execution: [ExecutionModel]
-    /// The taker fees as exact decimals (the shortest text of each Double, e.g. 0.00055).
-    private let feeRates: [Decimal]
+    /// The taker fees as exact fractions numerator / 10^k (from the shortest text of each
+    /// Double, e.g. 0.00055 = 55 / 100000).
+    private let feeRates: [(numerator: Int128, denominator: Int128)]
     public private(set) var openOrders: [Order] = []
+    public var hasOpenOrders: Bool { !openOrders.isEmpty }
     private var instrumentOf: [Int] = []
 
     /// One execution model per instrument (fees and slippage are the venue's, per market).
     public init(execution: [ExecutionModel]) {
         self.execution = execution
-        feeRates = execution.map { Decimal(string: "\($0.takerFee)") ?? Decimal($0.takerFee) }
+        feeRates = execution.map { PaperBroker.fraction($0.takerFee) }
     }
 
     public mutating func submit(_ order: Order, instrument: Int) {
@@ -44,13 +48,26 @@ public struct PaperBroker: Broker {
             var ticks = grid.ticks(raw, rounding: buying ? .up : .down)
             let lowest = grid.ticks(bar.low, rounding: .up), highest = grid.ticks(bar.high, rounding: .down)
             if lowest <= highest { ticks = min(highest, max(lowest, ticks)) }
-            let price = grid.price(ticks: ticks)
-            let fee = (order.quantity * price * feeRates[i]).rounded(scale: 8)
-            fills.append(Fill(orderID: order.id, symbol: order.symbol, side: order.side, quantity: order.quantity, price: price, fee: fee,
-                              timeMs: bar.openTime))
+            // Fee = notional × rate, rounded half away from zero to 1e-8 (100 money units).
+            let fee = grid.notional(steps: order.steps, ticks: ticks).scaled(by: feeRates[i].numerator, over: feeRates[i].denominator, quantum: 100)
+            fills.append(Fill(orderID: order.id, symbol: order.symbol, side: order.side, steps: order.steps, ticks: ticks,
+                              quantityStep: grid.quantityStep, tickSize: grid.tickSize, fee: fee, timeMs: bar.openTime))
         }
         openOrders = keptOrders
         instrumentOf = keptIndex
         return fills
+    }
+
+    /// `rate` as numerator / 10^k from its shortest decimal text (0.00055 → 55 / 100000).
+    static func fraction(_ rate: Double) -> (numerator: Int128, denominator: Int128) {
+        let text = "\(rate)"
+        guard !text.contains("e"), let dot = text.firstIndex(of: ".") else {
+            let d = Decimal(rate)
+            return (Money(d)?.units ?? 0, Money.unitsPerOne)
+        }
+        let decimals = text.distance(from: dot, to: text.endIndex) - 1
+        var denominator: Int128 = 1
+        for _ in 0..<decimals { denominator *= 10 }
+        return (Int128(text.replacingOccurrences(of: ".", with: "")) ?? 0, denominator)
     }
 }

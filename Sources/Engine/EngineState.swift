@@ -6,7 +6,7 @@ import Risk
 /// Everything the bar cycle carries from one bar-time to the next: the strategies' runtimes, the
 /// account and its sub-ledgers, the broker's open orders, the allocator, the risk state and the
 /// correlations. One owner steps it; nothing else mutates it.
-public struct EngineState<B: Broker> {
+public struct EngineState {
     /// Every symbol the cycle sees: traded ones and reference-only ones.
     public let instruments: [Instrument]
     public let names: [String]
@@ -22,10 +22,12 @@ public struct EngineState<B: Broker> {
     /// decision and its fill.
     var desired: [Int64]
     var previousTarget: [Double]
-    public internal(set) var broker: B
+    public internal(set) var broker: any Broker
     public internal(set) var allocator: Allocator
     public internal(set) var risk: RiskState
     var correlation: RollingCorrelation
+    /// Scratch for the correlation row of the instrument being checked.
+    var correlationRow: [Double]
     public internal(set) var lastClose: [Double]
     var lastLogClose: [Double]
     var returnsRow: [Double]
@@ -40,8 +42,8 @@ public struct EngineState<B: Broker> {
         public let description: String
     }
 
-    public init(instruments: [Instrument], strategies: [StrategyRuntime], broker: B, allocation: PortfolioSettings,
-                initialCash: Decimal, limits: RiskLimits, startMs: Int64, weights: [Double]? = nil) throws {
+    public init(instruments: [Instrument], strategies: [StrategyRuntime], broker: any Broker, allocation: PortfolioSettings,
+                initialCash: Money, limits: RiskLimits, startMs: Int64, weights: [Double]? = nil) throws {
         let names = instruments.map(\.symbol.name)
         guard Set(names).count == names.count else { throw SetupError(description: "each instrument once") }
         func index(_ s: Symbol) throws -> Int {
@@ -64,6 +66,7 @@ public struct EngineState<B: Broker> {
         allocator = Allocator(strategies: strategies.count, settings: allocation, weights: weights)
         risk = RiskState(equity: initialCash.doubleValue, timeMs: startMs)
         correlation = RollingCorrelation(instruments: instruments.count, window: max(2, limits.correlationWindow))
+        correlationRow = [Double](repeating: .nan, count: instruments.count * instruments.count)
         lastClose = [Double](repeating: .nan, count: instruments.count)
         lastLogClose = lastClose
         returnsRow = [Double](repeating: 0, count: instruments.count)

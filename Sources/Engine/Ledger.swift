@@ -6,34 +6,40 @@ import Market
 /// Σ(signed quantity × price) − Σ fees.
 public struct Ledger: Sendable {
     public let instruments: [Instrument]
-    public let initialCash: Decimal
-    public private(set) var cash: Decimal
-    /// `cash` as a Double, kept beside it so marking costs no decimal arithmetic.
+    public let initialMoney: Money
+    public private(set) var money: Money
+    /// `money` as a Double, kept beside it so marking costs no conversion.
     public private(set) var cashValue: Double
     /// Signed position per instrument, in quantity steps.
     public private(set) var steps: [Int64]
     public private(set) var positions: [Position]
-    public private(set) var fees: Decimal = 0
-    public private(set) var tradedNotional: Decimal = 0
+    public private(set) var feesPaid = Money.zero
+    public private(set) var traded = Money.zero
 
-    public init(instruments: [Instrument], initialCash: Decimal) {
+    public init(instruments: [Instrument], initialCash: Money) {
         self.instruments = instruments
-        self.initialCash = initialCash
-        cash = initialCash
+        initialMoney = initialCash
+        money = initialCash
         cashValue = initialCash.doubleValue
         steps = [Int64](repeating: 0, count: instruments.count)
-        positions = instruments.map { Position(symbol: $0.symbol) }
+        positions = instruments.map { Position(symbol: $0.symbol, quantityStep: $0.quantityStep) }
     }
 
-    /// Books one fill of instrument `i` (`signedSteps` matches the fill's side and quantity).
-    public mutating func apply(_ fill: Fill, instrument i: Int, signedSteps: Int64) {
-        let signed = fill.side == .buy ? fill.quantity : -fill.quantity
-        cash -= signed * fill.price + fill.fee
-        cashValue = cash.doubleValue
-        fees += fill.fee
-        tradedNotional += fill.notional
-        steps[i] += signedSteps
-        positions[i].apply(signed: signed, price: fill.price)
+    public var initialCash: Decimal { initialMoney.decimal }
+    public var cash: Decimal { money.decimal }
+    public var fees: Decimal { feesPaid.decimal }
+    public var tradedNotional: Decimal { traded.decimal }
+
+    /// Books one fill of instrument `i`.
+    public mutating func apply(_ fill: Fill, instrument i: Int) {
+        let grid = instruments[i], signed = fill.signedSteps
+        let notional = grid.notional(steps: signed, ticks: fill.ticks)
+        money -= notional + fill.feeAmount
+        cashValue = money.doubleValue
+        feesPaid += fill.feeAmount
+        traded += notional.units < 0 ? -notional : notional
+        steps[i] += signed
+        positions[i].apply(signedSteps: signed, ticks: fill.ticks, grid: grid)
     }
 
     /// Mark-to-market equity at the given last prices.
@@ -52,17 +58,20 @@ public struct Ledger: Sendable {
 /// The strategies' P&L add up to the account's exactly.
 public struct SubLedger: Sendable, Equatable {
     /// Cash flow so far (starts at 0: the capital stays in the account).
-    public private(set) var cash: Decimal = 0
+    public private(set) var money = Money.zero
     public private(set) var cashValue = 0.0
     public private(set) var steps: Int64 = 0
-    public private(set) var fees: Decimal = 0
+    public private(set) var feesPaid = Money.zero
 
     public init() {}
 
-    mutating func trade(signedSteps: Int64, quantityStep: Decimal, price: Decimal, fee: Decimal) {
-        cash -= Decimal(signedSteps) * quantityStep * price + fee
-        cashValue = cash.doubleValue
-        fees += fee
+    public var cash: Decimal { money.decimal }
+    public var fees: Decimal { feesPaid.decimal }
+
+    mutating func trade(signedSteps: Int64, ticks: Int64, grid: Instrument, fee: Money) {
+        money -= grid.notional(steps: signedSteps, ticks: ticks) + fee
+        cashValue = money.doubleValue
+        feesPaid += fee
         steps += signedSteps
     }
 
@@ -70,7 +79,4 @@ public struct SubLedger: Sendable, Equatable {
     @inline(__always) public func pnl(close: Double, step: Double) -> Double {
         cashValue + Double(steps) * step * close
     }
-
-    /// Exact P&L at an exact price.
-    public func pnl(price: Decimal, quantityStep: Decimal) -> Decimal { cash + Decimal(steps) * quantityStep * price }
 }

@@ -9,7 +9,7 @@ public enum OrderLog {
         for o in orders {
             let f = byOrder[o.id]
             text += "\(o.id),\(o.symbol.name),\(o.side == .buy ? "Buy" : "Sell"),\(o.quantity.exact),\(UTCTime.iso(o.decidedAtMs)),\(o.reduceOnly),"
-                + "\(f.map { UTCTime.iso($0.timeMs) } ?? ""),\(f?.price.exact ?? ""),\(f?.fee.exact ?? "")\n"
+                + "\(f.map { UTCTime.iso($0.timeMs) } ?? ""),\(f?.price.exact ?? ""),\(f?.feeAmount.exact ?? "")\n"
         }
         return text
     }

@@ -8,7 +8,7 @@ import Store
 /// orders, fills, the positions they changed (account and strategies), signals, risk events,
 /// equity and the cursor. The service calls it once per bar in one `ledger.write`.
 public enum OutcomeRecorder {
-    public static func record<B: Broker>(_ out: CycleOutcome, state s: EngineState<B>, settingsVersion: Int, engine: String = "paper",
+    public static func record(_ out: CycleOutcome, state s: EngineState, settingsVersion: Int, engine: String = "paper",
                                          _ db: Database) throws {
         for o in out.orders {
             let parts = s.contributions[o.id]?.map { "{\"strategy\":\"\(s.strategies[$0.strategy].name)\",\"steps\":\($0.steps)}" } ?? []
@@ -19,13 +19,13 @@ public enum OutcomeRecorder {
         var touched = Set<Int>()
         for f in out.fills {
             try LedgerRepository.insert(FillRow(clientOrderId: f.orderID.value, seq: 0, symbol: f.symbol.name, side: f.side == .buy ? "Buy" : "Sell",
-                                                quantity: f.quantity.exact, price: f.price.exact, fee: f.fee.exact, timeMs: f.timeMs), db)
+                                                quantity: f.quantity.exact, price: f.price.exact, fee: f.feeAmount.exact, timeMs: f.timeMs), db)
             if let i = s.names.firstIndex(of: f.symbol.name) { touched.insert(i) }
         }
         for i in touched.sorted() {
             let p = s.ledger.positions[i]
             try LedgerRepository.save(PositionRow(account: "", symbol: p.symbol.name, quantity: p.quantity.exact, averagePrice: p.averagePrice.exact,
-                                                  realizedPnl: p.realizedPnL.exact, cash: s.ledger.cash.exact, fees: s.ledger.fees.exact), db)
+                                                  realizedPnl: p.realized.exact, cash: s.ledger.money.exact, fees: s.ledger.feesPaid.exact), db)
             for k in s.strategies.indices where s.instrumentIndex(ofStrategy: k) == i {
                 let b = s.books[k]
                 try LedgerRepository.save(PositionRow(account: s.strategies[k].name, symbol: p.symbol.name,
@@ -42,7 +42,7 @@ public enum OutcomeRecorder {
             try LedgerRepository.insert(RiskEventRow(timeMs: e.timeMs, kind: e.kind.rawValue, rule: e.finding.rule.rawValue, fromState: e.from?.rawValue,
                                                      toState: e.to?.rawValue, figures: figures, message: e.finding.message), db)
         }
-        try LedgerRepository.insert(EquityRow(timeMs: out.timeMs, equity: out.equity, cash: s.ledger.cash.exact, trading: out.trading.rawValue), db)
+        try LedgerRepository.insert(EquityRow(timeMs: out.timeMs, equity: out.equity, cash: s.ledger.money.exact, trading: out.trading.rawValue), db)
         let risk = s.risk
         let state = "{\"trading\":\"\(risk.trading.rawValue)\",\"high_water_mark\":\(risk.highWaterMark),\"day_start_equity\":\(risk.dayStartEquity),"
             + "\"day\":\(risk.day),\"trades_today\":\(risk.tradesToday)}"

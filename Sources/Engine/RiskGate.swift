@@ -6,12 +6,11 @@ import Risk
 /// one intent, held to the instrument's minimums, then to the global risk manager. Nothing
 /// reaches the broker any other way; every veto and resize is an event in the outcome.
 public enum RiskGate {
-    static func route<B: Broker>(_ s: inout EngineState<B>, time: Int64, equity: Double, limits: RiskLimits, into out: inout CycleOutcome) {
+    static func route(_ s: inout EngineState, time: Int64, equity: Double, limits: RiskLimits, into out: inout CycleOutcome) {
         // Positions and cash as if the orders approved so far in this bar had filled at this close,
         // so each later check sees them (equity stays the same; exposure does not).
         var projected: [Double]? = nil
         var projectedCash = s.ledger.cashValue
-        var market: MarketSnapshot? = nil
         for i in s.instruments.indices {
             let on = s.strategiesOn[i]
             guard !on.isEmpty else { continue }
@@ -26,8 +25,8 @@ public enum RiskGate {
             let close = s.lastClose[i]
             if delta == 0 {
                 // Opposite wishes cancel: the strategies trade with each other at this close, the account does not trade.
-                let price = grid.price(ticks: grid.ticks(close, rounding: .toNearestOrAwayFromZero))
-                for p in parts { s.books[p.strategy].trade(signedSteps: p.steps, quantityStep: grid.quantityStep, price: price, fee: 0) }
+                let ticks = grid.ticks(close, rounding: .toNearestOrAwayFromZero)
+                for p in parts { s.books[p.strategy].trade(signedSteps: p.steps, ticks: ticks, grid: grid, fee: .zero) }
                 out.intents.append(.init(instrument: i, requestedSteps: 0, approvedSteps: 0, decision: .netted))
                 continue
             }
@@ -38,10 +37,12 @@ public enum RiskGate {
                 continue
             }
             if projected == nil { projected = s.ledger.quantities() }
-            if market == nil { market = MarketSnapshot(instruments: s.names, lastPrice: s.lastClose, correlation: s.correlation.matrix) }
+            // The check reads correlations of instrument i only: its row is all that is computed.
+            s.correlation.fillRow(i, into: &s.correlationRow)
+            let market = MarketSnapshot(instruments: s.names, lastPrice: s.lastClose, correlation: s.correlationRow)
             let side: Side = delta > 0 ? .buy : .sell
             let intent = OrderIntent(instrument: i, side: side, quantity: Double(abs(delta)) * grid.step)
-            let decision = RiskManager.check(intent, portfolio: PortfolioSnapshot(cash: projectedCash, positions: projected!), market: market!,
+            let decision = RiskManager.check(intent, portfolio: PortfolioSnapshot(cash: projectedCash, positions: projected!), market: market,
                                              limits: limits, state: s.risk)
             if let event = RiskManager.event(for: decision, timeMs: time, state: s.risk) { out.riskEvents.append(event) }
             var approved: Int64
@@ -69,7 +70,7 @@ public enum RiskGate {
             projectedCash -= Double(signedApproved) * grid.step * close
             let owner = parts.count == 1 ? s.strategies[parts[0].strategy].name : "net_" + s.names[i]
             let order = Order(id: ClientOrderID(owner: owner, barTimeMs: time, leg: 0), symbol: grid.symbol, side: side,
-                              quantity: grid.quantity(steps: approved), decidedAtMs: time, reduceOnly: reducing)
+                              steps: approved, quantityStep: grid.quantityStep, decidedAtMs: time, reduceOnly: reducing)
             s.contributions[order.id] = parts
             s.broker.submit(order, instrument: i)
             out.orders.append(order)
@@ -88,12 +89,12 @@ public enum RiskGate {
     }
 
     /// Refused: the strategies behind it keep what they hold.
-    static func drop<B: Broker>(_ parts: [(strategy: Int, steps: Int64)], _ s: inout EngineState<B>) {
+    static func drop(_ parts: [(strategy: Int, steps: Int64)], _ s: inout EngineState) {
         for p in parts { s.desired[p.strategy] = s.books[p.strategy].steps }
     }
 
     /// Shrinks the contributions in the order's direction so that all of them add up to `target`.
-    static func scale<B: Broker>(_ parts: [(strategy: Int, steps: Int64)], to target: Int64, _ s: inout EngineState<B>) -> [(strategy: Int, steps: Int64)] {
+    static func scale(_ parts: [(strategy: Int, steps: Int64)], to target: Int64, _ s: inout EngineState) -> [(strategy: Int, steps: Int64)] {
         let positive = target > 0
         let opposite = parts.filter { ($0.steps > 0) != positive }.reduce(Int64(0)) { $0 + $1.steps }
         let same = parts.filter { ($0.steps > 0) == positive }

@@ -96,7 +96,7 @@ public enum StrategyBacktest {
     /// Runs the strategies together through `BarCycle`: allocation, netting per symbol, the global
     /// risk manager and the paper broker. Results are recorded from the earliest decision bar.
     public static func run(_ strategies: [PreparedStrategy], catalog: InstrumentCatalog, config: MlbotConfig, settings: EngineSettings,
-                           to: Int64? = nil, observe: ((CycleOutcome, EngineState<PaperBroker>) -> Void)? = nil) throws -> EngineBacktest {
+                           to: Int64? = nil, observe: ((CycleOutcome, EngineState) -> Void)? = nil) throws -> EngineBacktest {
         guard !strategies.isEmpty else { throw BacktestError(description: "no strategies to backtest") }
         var symbols: [Symbol] = []
         var series: [Symbol: BarSeries] = [:]
@@ -114,7 +114,7 @@ public enum StrategyBacktest {
         let broker = PaperBroker(execution: symbols.map { execution[$0] ?? ExecutionModel() })
         let start = strategies.map(\.tradeFromMs).min()!
         var state = try EngineState(instruments: instruments, strategies: strategies.map(\.runtime), broker: broker, allocation: config.portfolio,
-                                    initialCash: Decimal(string: "\(config.portfolio.initialEquity)") ?? Decimal(config.portfolio.initialEquity),
+                                    initialCash: Money(Decimal(string: "\(config.portfolio.initialEquity)") ?? 0) ?? Money(units: Int128(config.portfolio.initialEquity) * Money.unitsPerOne),
                                     limits: settings.risk, startMs: start)
         return BacktestDriver.run(&state, series: symbols.map { series[$0]! }, settings: settings, recordFromMs: start, to: to ?? .max, observe: observe)
     }

@@ -124,8 +124,13 @@ public final class FeatureStream {
     /// Consumes one bar; returns every output for it (NaN during warm-up).
     @discardableResult
     public func update(_ bar: InputBar) -> [Double] {
+        // Unsafe buffers: no bounds checks, and no retain/release of each stream per bar.
         row.withUnsafeMutableBufferPointer { r in
-            for i in streams.indices { streams[i].update(bar, r.baseAddress! + offsets[i]) }
+            streams.withUnsafeBufferPointer { st in
+                offsets.withUnsafeBufferPointer { off in
+                    for i in 0..<st.count { st[i].update(bar, r.baseAddress! + off[i]) }
+                }
+            }
         }
         return row
     }

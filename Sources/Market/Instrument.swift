@@ -15,6 +15,10 @@ public struct Instrument: Sendable, Equatable, Codable {
     public let step: Double
     /// `minQuantity` in steps.
     public let minSteps: Int64
+    /// Money units (1e-10) in one step × one tick: the notional of a fill is steps × ticks × this.
+    public let unitsPerStepTick: Int128
+    /// `minNotional` in money units.
+    public let minNotionalUnits: Int128
 
     /// Why an instrument definition is unusable (the caller adds file and line).
     public struct InvalidInstrument: Error, Equatable, CustomStringConvertible {
@@ -32,6 +36,12 @@ public struct Instrument: Sendable, Equatable, Codable {
         guard Instrument.isWhole(steps) else {
             throw InvalidInstrument(field: "min_qty", expected: "a multiple of qty_step \(quantityStep), got \(minQuantity)")
         }
+        guard let unit = Money(tickSize * quantityStep), unit.units > 0 else {
+            throw InvalidInstrument(field: "tick_size", expected: "tick_size × qty_step a multiple of 1e-10 (the ledger's unit), got \(tickSize) × \(quantityStep)")
+        }
+        guard let minimum = Money(minNotional) else { throw InvalidInstrument(field: "min_notional", expected: "at most 10 decimals, got \(minNotional)") }
+        unitsPerStepTick = unit.units
+        minNotionalUnits = minimum.units
         self.symbol = symbol
         self.tickSize = tickSize
         self.quantityStep = quantityStep
@@ -63,6 +73,8 @@ public struct Instrument: Sendable, Equatable, Codable {
     }
 
     public func quantity(steps: Int64) -> Decimal { Decimal(steps) * quantityStep }
+    /// Exact value of `steps` at `ticks` (signed like `steps`).
+    @inline(__always) public func notional(steps: Int64, ticks: Int64) -> Money { Money(units: Int128(steps) * Int128(ticks) * unitsPerStepTick) }
     public func price(ticks: Int64) -> Decimal { Decimal(ticks) * tickSize }
     @inline(__always) public func quantityValue(steps: Int64) -> Double { Double(steps) * step }
     @inline(__always) public func priceValue(ticks: Int64) -> Double { Double(ticks) * tick }

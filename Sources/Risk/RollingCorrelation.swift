@@ -21,37 +21,51 @@ public struct RollingCorrelation: Sendable {
     }
 
     /// Adds one bar of returns (one per instrument), dropping the oldest once the window is full.
+    /// Only the upper triangle of the cross sums is kept (the matrix is symmetric).
     public mutating func add(_ returns: [Double]) {
         precondition(returns.count == instruments, "one return per instrument")
-        let n = instruments
-        if filled == window {
-            let old = next * n
-            for i in 0..<n {
-                sum[i] -= ring[old + i]
-                for j in 0..<n { cross[i * n + j] -= ring[old + i] * ring[old + j] }
+        let n = instruments, full = filled == window, slot = next * n
+        if !full { filled += 1 }
+        ring.withUnsafeMutableBufferPointer { ring in
+            sum.withUnsafeMutableBufferPointer { sum in
+                cross.withUnsafeMutableBufferPointer { cross in
+                    returns.withUnsafeBufferPointer { x in
+                        for i in 0..<n {
+                            let old = full ? ring[slot + i] : 0, new = x[i]
+                            sum[i] += new - old
+                            let row = i * n
+                            for j in i..<n {
+                                let oldJ = full ? ring[slot + j] : 0
+                                cross[row + j] += new * x[j] - old * oldJ
+                            }
+                        }
+                        for i in 0..<n { ring[slot + i] = x[i] }
+                    }
+                }
             }
-        } else {
-            filled += 1
         }
-        for i in 0..<n {
-            ring[next * n + i] = returns[i]
-            sum[i] += returns[i]
-            for j in 0..<n { cross[i * n + j] += returns[i] * returns[j] }
-        }
-        next = (next + 1) % window
+        next += 1
+        if next == window { next = 0 }
         sinceRebuild += 1
         if sinceRebuild >= window { rebuild() }
     }
 
     private mutating func rebuild() {
-        let n = instruments
-        sum = [Double](repeating: 0, count: n)
-        cross = [Double](repeating: 0, count: n * n)
-        for r in 0..<filled {
-            let row = r * n
-            for i in 0..<n {
-                sum[i] += ring[row + i]
-                for j in 0..<n { cross[i * n + j] += ring[row + i] * ring[row + j] }
+        let n = instruments, rows = filled
+        ring.withUnsafeBufferPointer { ring in
+            sum.withUnsafeMutableBufferPointer { sum in
+                cross.withUnsafeMutableBufferPointer { cross in
+                    for i in 0..<n { sum[i] = 0 }
+                    for k in 0..<(n * n) { cross[k] = 0 }
+                    for r in 0..<rows {
+                        let row = r * n
+                        for i in 0..<n {
+                            let xi = ring[row + i]
+                            sum[i] += xi
+                            for j in i..<n { cross[i * n + j] += xi * ring[row + j] }
+                        }
+                    }
+                }
             }
         }
         sinceRebuild = 0
@@ -59,15 +73,49 @@ public struct RollingCorrelation: Sendable {
 
     /// Row-major n × n Pearson correlations over the bars held (NaN until two bars, or where an
     /// instrument's returns are constant), ready for `MarketSnapshot`.
+    /// Row `i` of `matrix` written into `out[i·n ..< (i+1)·n]` (the rest of `out` untouched): all a
+    /// pre-trade check of an order on instrument i reads, at n operations instead of n².
+    public func fillRow(_ i: Int, into out: inout [Double]) {
+        let n = instruments, m = Double(filled)
+        precondition(out.count == n * n, "an n × n buffer")
+        guard filled >= 2 else { for j in 0..<n { out[i * n + j] = .nan }; return }
+        sum.withUnsafeBufferPointer { sum in
+            cross.withUnsafeBufferPointer { cross in
+                out.withUnsafeMutableBufferPointer { out in
+                    let vi = cross[i * n + i] - sum[i] * sum[i] / m
+                    for j in 0..<n {
+                        let vj = cross[j * n + j] - sum[j] * sum[j] / m
+                        let c = cross[min(i, j) * n + max(i, j)] - sum[i] * sum[j] / m
+                        out[i * n + j] = vi > 0 && vj > 0 ? max(-1, min(1, c / (vi * vj).squareRoot())) : .nan
+                    }
+                }
+            }
+        }
+    }
+
     public var matrix: [Double] {
         let n = instruments, m = Double(filled)
         var out = [Double](repeating: .nan, count: n * n)
         guard filled >= 2 else { return out }
-        for i in 0..<n {
-            for j in 0..<n {
-                let cov = cross[i * n + j] - sum[i] * sum[j] / m
-                let vi = cross[i * n + i] - sum[i] * sum[i] / m, vj = cross[j * n + j] - sum[j] * sum[j] / m
-                if vi > 0, vj > 0 { out[i * n + j] = max(-1, min(1, cov / (vi * vj).squareRoot())) }
+        // 1/σ·√m per instrument once (0 where constant), then one multiply per pair.
+        var scale = [Double](repeating: 0, count: n)
+        sum.withUnsafeBufferPointer { sum in
+            cross.withUnsafeBufferPointer { cross in
+                for i in 0..<n {
+                    let v = cross[i * n + i] - sum[i] * sum[i] / m
+                    scale[i] = v > 0 ? 1 / v.squareRoot() : 0
+                }
+                scale.withUnsafeBufferPointer { scale in
+                    out.withUnsafeMutableBufferPointer { out in
+                        for i in 0..<n where scale[i] > 0 {
+                            for j in i..<n where scale[j] > 0 {
+                                let r = max(-1, min(1, (cross[i * n + j] - sum[i] * sum[j] / m) * scale[i] * scale[j]))
+                                out[i * n + j] = r
+                                out[j * n + i] = r
+                            }
+                        }
+                    }
+                }
             }
         }
         return out

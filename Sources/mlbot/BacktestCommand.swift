@@ -103,7 +103,7 @@ struct BacktestCommand: ParsableCommand {
         let report = Report(strategies: lines, mode: mode.rawValue, symbols: b.ledger.instruments.map(\.symbol.name),
                             first: UTCTime.iso(firstTime), last: UTCTime.iso(lastTime), bars: r.time.count,
                             initial_equity: o.initialEquity, final_equity: r.equity.last ?? o.initialEquity, metrics: m, psr: o.psr,
-                            orders: b.orders.count, fills: b.fills.count, fees: b.ledger.fees.exact,
+                            orders: b.orders.count, fills: b.fills.count, fees: b.ledger.feesPaid.exact,
                             intents: Dictionary(uniqueKeysWithValues: b.intents.map { ($0.key.rawValue, $0.value) }),
                             vetoes: b.count(.veto), resizes: b.count(.resize), skipped: b.skipped.count, stored_as: storedAs)
         if json { try JSONOutput.print(report); return }
@@ -115,7 +115,7 @@ struct BacktestCommand: ParsableCommand {
                      m.maxDrawdown * 100, m.maxDrawdownBars, m.calmar, m.annualizedTurnover, m.exposure * 100))
         print(String(format: "  %d trades, hit rate %.1f%%, average trade %+.4f%%; probabilistic Sharpe ratio (vs 0, one trial) %.4f",
                      m.trades, m.hitRate * 100, m.averageTrade * 100, o.psr))
-        print("  \(b.orders.count) orders, \(b.fills.count) fills, fees \(b.ledger.fees.exact); \(b.skipped.count) under the instrument minimums")
+        print("  \(b.orders.count) orders, \(b.fills.count) fills, fees \(b.ledger.feesPaid.exact); \(b.skipped.count) under the instrument minimums")
         let vetoes = b.count(.veto), resizes = b.count(.resize)
         print("  risk: " + (vetoes.isEmpty && resizes.isEmpty ? "no vetoes or resizes" :
             (vetoes.sorted { $0.key < $1.key }.map { "\($0.value) vetoed by \($0.key)" } + resizes.sorted { $0.key < $1.key }.map { "\($0.value) resized by \($0.key)" }).joined(separator: ", ")))

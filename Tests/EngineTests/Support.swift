@@ -43,7 +43,7 @@ func looseLimits() -> RiskLimits {
 }
 
 func state(_ instruments: [Instrument], _ strategies: [StrategyRuntime], execution: ExecutionModel = ExecutionModel(allowShort: true),
-           cash: Decimal = 10_000, limits: RiskLimits = looseLimits(), method: PortfolioSettings.Method = .equal) throws -> EngineState<PaperBroker> {
+           cash: Money = 10_000, limits: RiskLimits = looseLimits(), method: PortfolioSettings.Method = .equal) throws -> EngineState {
     try EngineState(instruments: instruments, strategies: strategies, broker: PaperBroker(execution: instruments.map { _ in execution }),
                     allocation: PortfolioSettings(method: method), initialCash: cash, limits: limits, startMs: 0)
 }

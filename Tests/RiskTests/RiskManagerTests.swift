@@ -253,3 +253,19 @@ func rule(_ d: RiskDecision) -> RiskRule? {
         #expect(empty.allSatisfy { $0.isNaN })
     }
 }
+
+@Suite struct CorrelationRowTests {
+    @Test func aRowEqualsTheMatrixRow() {
+        var c = RollingCorrelation(instruments: 4, window: 30)
+        var rng = SeededRNG(seed: 8)
+        for _ in 0..<75 {
+            let common = rng.normal()
+            c.add([common + rng.normal(), common, 0.5 * rng.normal() - common, rng.normal()])
+        }
+        let m = c.matrix
+        var buffer = [Double](repeating: 7, count: 16)
+        c.fillRow(2, into: &buffer)
+        for j in 0..<4 { #expect(abs(buffer[8 + j] - m[8 + j]) < 1e-12) }
+        #expect(buffer[0] == 7 && buffer[15] == 7, "other rows untouched")
+    }
+}
