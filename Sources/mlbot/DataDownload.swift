@@ -10,8 +10,8 @@ struct DataDownload: ParsableCommand {
         commandName: "download",
         abstract: "Download closed klines from Bybit V5 (GET /v5/market/kline) into the store.",
         discussion: """
-            Resumes from the last stored bar, backs off on rate limits (retCode 10006, HTTP 429/403,
-            X-Bapi-Limit-* headers) and retries dropped connections. The base URL comes from the config
+            Resumes from the last stored bar, backs off on rate limits (retCode 10006, HTTP 429/403, \
+            X-Bapi-Limit-* headers) and retries dropped connections. The base URL comes from the config \
             (data.bybit.base_url) or --base-url.
 
             Example:

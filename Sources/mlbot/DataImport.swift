@@ -8,9 +8,9 @@ struct DataImport: ParsableCommand {
         commandName: "import",
         abstract: "Import bars from CSV (timestamp,open,high,low,close,volume) or Bybit kline JSON.",
         discussion: """
-            CSV may have a header or not; timestamps may be epoch ms, epoch s or ISO-8601 (UTC unless an
-            offset is given). Every row is validated (prices > 0, volume >= 0, high >= max(open, close),
-            low <= min(open, close), times aligned to the interval and increasing). One bad row rejects
+            CSV may have a header or not; timestamps may be epoch ms, epoch s or ISO-8601 (UTC unless an \
+            offset is given). Every row is validated (prices > 0, volume >= 0, high >= max(open, close), \
+            low <= min(open, close), times aligned to the interval and increasing). One bad row rejects \
             the whole file and nothing is imported. Importing the same file again changes nothing.
 
             Example:

@@ -15,13 +15,13 @@ struct DiscoverCommand: ParsableCommand {
         commandName: "discover",
         abstract: "Search strategies walk-forward and rank them by the deflated Sharpe ratio; save the best as candidates.",
         discussion: """
-            The search space (symbols × feature subsets × models × horizons × thresholds × exits × sizing)
-            comes from --space. Every candidate is trained only on the past, traded out of sample with
-            costs, and ranked by its Sharpe ratio deflated for the number of configurations tried.
-            Successive halving trains every model on an early part of the bars first and only the best
+            The search space (symbols × feature subsets × models × horizons × thresholds × exits × sizing) \
+            comes from --space. Every candidate is trained only on the past, traded out of sample with \
+            costs, and ranked by its Sharpe ratio deflated for the number of configurations tried. \
+            Successive halving trains every model on an early part of the bars first and only the best \
             on all of them. The top K are saved as strategies (status candidate) with their models.
 
-            Ctrl-C stops after the models in progress; everything evaluated is stored, and the same
+            Ctrl-C stops after the models in progress; everything evaluated is stored, and the same \
             command with the same --run-id resumes. A run is deterministic for its seed.
 
             Examples:

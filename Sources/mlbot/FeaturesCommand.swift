@@ -69,7 +69,7 @@ struct FeaturesCompute: ParsableCommand {
         commandName: "compute",
         abstract: "Compute a feature set over stored bars and write CSV (timestamp, then one column per output).",
         discussion: """
-            Cells before an output's warm-up are empty. Cross-asset features read the set's reference
+            Cells before an output's warm-up are empty. Cross-asset features read the set's reference \
             symbol from the store (same interval).
 
             Example:
@@ -117,8 +117,8 @@ struct FeaturesCheck: ParsableCommand {
         commandName: "check",
         abstract: "Validate a feature set and test it: no look-ahead, and streaming equals batch.",
         discussion: """
-            Runs on seeded synthetic bars (symbol and reference): for random bars t every later bar is
-            altered and no output at or before t may change; then the streaming kernels are replayed
+            Runs on seeded synthetic bars (symbol and reference): for random bars t every later bar is \
+            altered and no output at or before t may change; then the streaming kernels are replayed \
             bar by bar and must match the batch ones to 1e-9. Exits non-zero naming any failing output.
 
             Example:

@@ -11,9 +11,9 @@ struct StrategiesCommand: ParsableCommand {
         commandName: "strategies",
         abstract: "List, inspect, import, export, promote and retire strategies.",
         discussion: """
-            Lifecycle: candidate (found by `mlbot discover` or imported) → paper → live; retire from
-            any of them. candidate → paper needs a deflated Sharpe ratio of at least strategies.min_dsr
-            (config/mlbot.yaml); paper → live is never automatic: it needs `--to live`, at least
+            Lifecycle: candidate (found by `mlbot discover` or imported) → paper → live; retire from \
+            any of them. candidate → paper needs a deflated Sharpe ratio of at least strategies.min_dsr \
+            (config/mlbot.yaml); paper → live is never automatic: it needs `--to live`, at least \
             strategies.paper_days on paper and a paper drawdown within strategies.max_paper_drawdown.
 
             Examples:

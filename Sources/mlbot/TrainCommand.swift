@@ -10,10 +10,10 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train a calibrated model (ridge, logistic or MLP) with purged walk-forward CV and register it.",
         discussion: """
-            The feature set is first checked for look-ahead (a failing set is refused). Each fold fits
-            its scaler and model on its own training rows only; rows whose label window reaches the test
-            block are purged, plus --embargo rows. Out-of-fold scores fit the calibration (Platt or
-            isotonic); the final model is fitted on all rows and written to models/<name>/<version>/.
+            The feature set is first checked for look-ahead (a failing set is refused). Each fold fits \
+            its scaler and model on its own training rows only; rows whose label window reaches the test \
+            block are purged, plus --embargo rows. Out-of-fold scores fit the calibration (Platt or \
+            isotonic); the final model is fitted on all rows and written to models/<name>/<version>/. \
             The first version of a name becomes active; later ones with --promote or `mlbot models promote`.
 
             Example:
