@@ -22,23 +22,24 @@ import Testing
         await state.addAccount(apiKey: Self.key, secret: Self.secret)
         let server = try await FakeBybitServer.start(state: state)
         defer { Task { await server.stop() } }
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        // The time is read at each request, so a slow (loaded) machine never drifts out of the 5 s window.
+        @Sendable func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
         let good = BybitSigner(apiKey: Self.key, apiSecret: Self.secret)
-        #expect(try await call(server.baseURL, signer: good, timestamp: now) == (200, 0))
+        #expect(try await call(server.baseURL, signer: good, timestamp: now()) == (200, 0))
         // Wrong secret → 10004; unknown key → 10003; stale timestamp → 10002.
-        #expect(try await call(server.baseURL, signer: BybitSigner(apiKey: Self.key, apiSecret: "wrong"), timestamp: now) == (200, 10004))
-        #expect(try await call(server.baseURL, signer: BybitSigner(apiKey: "nobody", apiSecret: Self.secret), timestamp: now) == (200, 10003))
-        #expect(try await call(server.baseURL, signer: good, timestamp: now - 6000) == (200, 10002))
-        #expect(try await call(server.baseURL, signer: good, timestamp: now + 5000) == (200, 10002))
+        #expect(try await call(server.baseURL, signer: BybitSigner(apiKey: Self.key, apiSecret: "wrong"), timestamp: now()) == (200, 10004))
+        #expect(try await call(server.baseURL, signer: BybitSigner(apiKey: "nobody", apiSecret: Self.secret), timestamp: now()) == (200, 10003))
+        #expect(try await call(server.baseURL, signer: good, timestamp: now() - 6000) == (200, 10002))
+        #expect(try await call(server.baseURL, signer: good, timestamp: now() + 5000) == (200, 10002))
         // A signature over a different parameter order does not verify: the raw query is signed.
         let swapped = try await onDedicatedThread {
             let r = try HTTPClient().send(url: "\(server.baseURL)/v5/account/wallet-balance?coin=USDT&accountType=UNIFIED",
-                                          headers: good.headers(timestamp: now, payload: "accountType=UNIFIED&coin=USDT"))
+                                          headers: good.headers(timestamp: now(), payload: "accountType=UNIFIED&coin=USDT"))
             return (try JSONSerialization.jsonObject(with: Data(r.body)) as! [String: Any])["retCode"] as! Int
         }
         #expect(swapped == 10004)
         await state.setAuthErrorsAs401(true)
-        #expect(try await call(server.baseURL, signer: BybitSigner(apiKey: "nobody", apiSecret: Self.secret), timestamp: now) == (401, 10003))
+        #expect(try await call(server.baseURL, signer: BybitSigner(apiKey: "nobody", apiSecret: Self.secret), timestamp: now()) == (401, 10003))
     }
 
     @Test func getWithABodyIsForbidden() async throws {
