@@ -62,8 +62,8 @@ public struct PaperBroker: Broker {
     static func fraction(_ rate: Double) -> (numerator: Int128, denominator: Int128) {
         let text = "\(rate)"
         guard !text.contains("e"), let dot = text.firstIndex(of: ".") else {
-            let d = Decimal(rate)
-            return (Money(d)?.units ?? 0, Money.unitsPerOne)
+            // Exponent form (1e-05): to 12 decimal places, far below any fee's precision.
+            return (Int128((rate * 1e12).rounded()), 1_000_000_000_000)
         }
         let decimals = text.distance(from: dot, to: text.endIndex) - 1
         var denominator: Int128 = 1

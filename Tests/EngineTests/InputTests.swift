@@ -1,3 +1,4 @@
+import Backtest
 import Config
 import Engine
 import Foundation
@@ -51,5 +52,24 @@ import Testing
         }
         #expect(long1 != long2)
         #expect((try? ClientOrderID("has space")) == nil && (try? ClientOrderID(String(repeating: "a", count: 37))) == nil)
+    }
+}
+
+@Suite struct FeeRateTests {
+    @Test func feesAreExactOnTheirDecimalRate() throws {
+        var s = BarSeries(symbol: try Symbol("XUSDT"), interval: try Interval("1m"))
+        s.append(Bar(openTime: 0, open: 100, high: 100, low: 100, close: 100, volume: 1))
+        s.append(Bar(openTime: 60_000, open: 100, high: 100, low: 100, close: 100, volume: 1))
+        for (rate, fee) in [(0.00055, "0.55"), (0.00001, "0.01"), (0, "0")] {
+            let exec = ExecutionModel(takerFee: rate, slippageBps: 0)
+            var st = try state([grid("XUSDT")], [try recorded("f", on: s, p: [0.9, 0.9],
+                                                                 rules: SignalRules(threshold: 0.6, exit: .opposite, sizing: .fixed(fraction: 0.1)), execution: exec)],
+                               execution: exec)
+            var out = CycleOutcome()
+            BarCycle.step(&st, time: 0, bars: [s[0]], settings: EngineSettings(risk: looseLimits()), into: &out)
+            BarCycle.step(&st, time: 60_000, bars: [s[1]], settings: EngineSettings(risk: looseLimits()), into: &out)
+            // 10 units × 100 = 1,000 of notional.
+            #expect(out.fills.first?.feeAmount.exact == fee, "rate \(rate)")
+        }
     }
 }
