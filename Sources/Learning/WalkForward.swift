@@ -4,7 +4,7 @@
 /// label built from rows r + 1 … r + horizon: it is purged when that window reaches the test block,
 /// and the `embargo` rows before the test block are dropped too.
 public struct WalkForward: Sendable, Equatable {
-    public enum Mode: String, Sendable, Codable { case expanding, rolling }
+    public enum Mode: String, Sendable, Codable, CaseIterable { case expanding, rolling }
     public let folds: Int
     public let mode: Mode
     /// Training blocks per fold when rolling.

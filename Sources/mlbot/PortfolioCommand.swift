@@ -36,15 +36,15 @@ struct PortfolioCommand: ParsableCommand {
         )
 
         @OptionGroup var global: GlobalOptions
-        @Option(help: "risk-parity, min-variance, max-sharpe or inverse-vol.") var method: String
+        @Option(help: "The optimiser.") var method: OptimizationMethod
         @Option(help: "Wide CSV of periodic returns.") var returns: String?
         @Option(help: "Use stored strategies with this status (paper or live) instead of a file.") var strategies: String?
         @Option(help: "Per-asset cap.") var cap = 1.0
         @Option(help: "Lower weight bound (0 = long-only; negative, written --min-weight=-0.2, allows shorts for min-variance and max-sharpe).") var minWeight = 0.0
         @Option(help: "Gross leverage cap Σ|w| (with a negative --min-weight; min-variance and max-sharpe).") var grossLeverage: Double?
-        @Option(help: "sample, ledoit-wolf or ewma.") var covariance = "sample"
+        @Option(help: "The covariance estimator.") var covariance: CovarianceChoice = .sample
         @Option(help: "EWMA span in periods.") var span = 180.0
-        @Option(help: "geometric or mean (max-sharpe only).") var expectedReturns = "geometric"
+        @Option(help: "Expected returns (max-sharpe only).") var expectedReturns: ExpectedReturns = .geometric
         @Option(help: "Annual risk-free rate (max-sharpe).") var riskFree = 0.0
         @Option(help: "Periods per year (default: inferred from the timestamps).") var periodsPerYear: Double?
         @Flag(help: "Print JSON (keys: method, covariance, shrinkage, periods_per_year, observations, volatility, expected_return, sharpe, kkt_residual, iterations, at_lower, at_cap, assets[name, weight, risk_contribution, expected_return]).")
@@ -66,11 +66,6 @@ struct PortfolioCommand: ParsableCommand {
 
         func validate() throws {
             guard (returns == nil) != (strategies == nil) else { throw ValidationError("give exactly one of --returns FILE.csv or --strategies paper|live") }
-            guard OptimizationMethod(rawValue: method) != nil else {
-                throw ValidationError("--method: expected \(OptimizationMethod.allCases.map(\.rawValue).joined(separator: ", ")), got '\(method)'")
-            }
-            guard ["sample", "ledoit-wolf", "ewma"].contains(covariance) else { throw ValidationError("--covariance: expected sample, ledoit-wolf or ewma") }
-            guard ExpectedReturns(rawValue: expectedReturns) != nil else { throw ValidationError("--expected-returns: expected geometric or mean") }
             if let strategies, strategies != "paper" && strategies != "live" { throw ValidationError("--strategies: expected paper or live") }
         }
 
@@ -83,21 +78,25 @@ struct PortfolioCommand: ParsableCommand {
                 let s = try StrategyReturns.aligned(store, status: strategies == "live" ? .live : .paper)
                 data = try AssetReturns(names: s.names, time: s.time, matrix: try Matrix(rows: s.time.count, columns: s.names.count, columnMajor: s.returns.flatMap { $0 }))
             }
-            let estimator: CovarianceEstimator = covariance == "sample" ? .sample : covariance == "ewma" ? .ewma(span: span) : .ledoitWolf
-            let request = PortfolioRequest(method: OptimizationMethod(rawValue: method)!, covariance: estimator,
-                                           expectedReturns: ExpectedReturns(rawValue: expectedReturns)!, riskFree: riskFree,
+            let estimator: CovarianceEstimator
+            switch covariance {
+            case .sample: estimator = .sample
+            case .ledoitWolf: estimator = .ledoitWolf
+            case .ewma: estimator = .ewma(span: span)
+            }
+            let request = PortfolioRequest(method: method, covariance: estimator, expectedReturns: expectedReturns, riskFree: riskFree,
                                            bounds: WeightBounds(lower: minWeight, cap: cap, grossLeverage: grossLeverage), periodsPerYear: periodsPerYear)
             let o = try request.run(data)
             let a = o.allocation
             let assets = a.names.indices.map { Asset(name: a.names[$0], weight: a.weights[$0], risk_contribution: a.riskContributions[$0],
                                                      expected_return: o.expectedReturns?[$0]) }
             if json {
-                try JSONOutput.print(Output(method: method, covariance: covariance, shrinkage: o.shrinkage, periods_per_year: o.periodsPerYear,
+                try JSONOutput.print(Output(method: method.rawValue, covariance: covariance.rawValue, shrinkage: o.shrinkage, periods_per_year: o.periodsPerYear,
                                             observations: o.observations, volatility: a.volatility, expected_return: a.expectedReturn, sharpe: a.sharpe,
                                             kkt_residual: a.kktResidual, iterations: a.iterations, at_lower: a.atLower, at_cap: a.atCap, assets: assets))
                 return
             }
-            print("\(method) over \(a.names.count) assets, \(o.observations) periods (\(String(format: "%.0f", o.periodsPerYear))/year), covariance \(covariance)"
+            print("\(method.rawValue) over \(a.names.count) assets, \(o.observations) periods (\(String(format: "%.0f", o.periodsPerYear))/year), covariance \(covariance.rawValue)"
                   + (o.shrinkage.map { String(format: " (shrinkage %.4f)", $0) } ?? ""))
             print("asset                 weight    risk share" + (o.expectedReturns == nil ? "" : "   exp. return"))
             for x in assets {
@@ -111,3 +110,13 @@ struct PortfolioCommand: ParsableCommand {
         }
     }
 }
+
+/// The covariance estimators `portfolio optimize` offers (EWMA takes --span).
+enum CovarianceChoice: String, CaseIterable, ExpressibleByArgument {
+    case sample
+    case ledoitWolf = "ledoit-wolf"
+    case ewma
+}
+
+extension OptimizationMethod: ExpressibleByArgument {}
+extension ExpectedReturns: ExpressibleByArgument {}

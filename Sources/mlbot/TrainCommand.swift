@@ -27,7 +27,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Feature set name (features/<name>.yaml).") var set = "default"
     @Option(help: "Symbol, e.g. BTCUSDT.") var symbol: String
     @Option(help: "Bar interval, e.g. 1m.") var interval: String
-    @Option(help: "ridge, logistic or mlp.") var model: String = "logistic"
+    @Option(help: "The model kind.") var model: ModelKind = .logistic
     @Option(help: "Label horizon in bars (default: the set's).") var horizon: Int?
     @Option(help: "L2 penalty (ridge λ; logistic λ as 1/C; MLP weight decay).") var l2: Double?
     @Option(help: "MLP hidden layer sizes, e.g. 64,32.") var hidden = "64,32"
@@ -36,9 +36,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "First bar (ISO-8601 or epoch).") var from: String?
     @Option(help: "Last bar (ISO-8601 or epoch).") var to: String?
     @Option(help: "Walk-forward folds.") var folds = 5
-    @Option(help: "expanding or rolling training windows.") var cv = "expanding"
+    @Option(help: "Training windows of the walk-forward folds.") var cv: WalkForward.Mode = .expanding
     @Option(help: "Extra rows dropped before each test block, beyond the label horizon.") var embargo = 0
-    @Option(help: "platt or isotonic.") var calibration = "platt"
+    @Option(help: "How out-of-fold scores become probabilities.") var calibration: Calibration.Method = .platt
     @Option(help: "Seed for everything random (MLP initialisation and batches).") var seed: UInt64 = 42
     @Option(help: "Model name (default: <set>-<symbol>-<interval>-<model>).") var name: String?
     @Option(help: "Folder for model artifacts.") var modelsDir = "models"
@@ -53,11 +53,11 @@ struct TrainCommand: ParsableCommand {
         }
         let spec: ModelSpec
         switch model {
-        case "ridge": spec = .ridge(lambda: l2 ?? 1.0)
-        case "logistic":
+        case .ridge: spec = .ridge(lambda: l2 ?? 1.0)
+        case .logistic:
             guard let w = LogisticRegression.ClassWeights(rawValue: classWeights) else { throw ValidationError("--class-weights must be none or balanced") }
             spec = .logistic(lambda: l2 ?? 1.0, classWeights: w)
-        case "mlp":
+        case .mlp:
             var o = MLPClassifier.Options()
             let sizes = hidden.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard (1...2).contains(sizes.count), sizes.count == hidden.split(separator: ",").count, sizes.allSatisfy({ (1...4096).contains($0) }) else {
@@ -66,19 +66,17 @@ struct TrainCommand: ParsableCommand {
             o.hidden = sizes; o.maxEpochs = epochs; o.seed = seed
             if let l2 { o.l2 = l2 }
             spec = .mlp(o)
-        default: throw ValidationError("--model must be ridge, logistic or mlp")
         }
-        guard let mode = WalkForward.Mode(rawValue: cv) else { throw ValidationError("--cv must be expanding or rolling") }
-        guard let method = Calibration.Method(rawValue: calibration) else { throw ValidationError("--calibration must be platt or isotonic") }
+        let mode = cv, method = calibration
         guard (1...50).contains(folds) else { throw ValidationError("--folds must be in 1...50") }
         guard embargo >= 0 else { throw ValidationError("--embargo must be >= 0") }
         let sym = try Symbol(symbol), iv = try Interval(interval)
         let job = TrainingJob(
             set: featureSet, symbol: sym, interval: iv, spec: spec, cv: WalkForward(folds: folds, mode: mode, window: 2, embargo: embargo),
             calibration: method, from: try from.map(UTCTime.parse), to: try to.map(UTCTime.parse),
-            name: name ?? "\(featureSet.name)-\(sym.name)-\(iv.name)-\(model)", seed: seed, modelsDirectory: modelsDir, promote: promote)
+            name: name ?? "\(featureSet.name)-\(sym.name)-\(iv.name)-\(model.rawValue)", seed: seed, modelsDirectory: modelsDir, promote: promote)
         let store = try global.openStore(cfg, mustExist: true)
-        print("training \(model) on set '\(featureSet.name)' (\(featureSet.outputs.count) features, \(featureSet.label.canonical)) for \(sym.name) \(iv.name)")
+        print("training \(model.rawValue) on set '\(featureSet.name)' (\(featureSet.outputs.count) features, \(featureSet.label.canonical)) for \(sym.name) \(iv.name)")
         let outcome = try job.run(store: store) { f in
             let m = f.metrics
             print(String(format: "  fold %d/%d  train %7d  test %7d  AUC %.4f  log loss %.4f  Brier %.4f  acc %.4f  IC %+.4f  hit %.4f",
@@ -91,3 +89,9 @@ struct TrainCommand: ParsableCommand {
         print("  saved \(outcome.entry.name)@\(outcome.entry.version) → \(outcome.directory.path)\(outcome.entry.active ? " (active)" : " (inactive; promote with `mlbot models promote \(outcome.entry.name)@\(outcome.entry.version)`)")")
     }
 }
+
+/// The model kinds `mlbot train` fits.
+enum ModelKind: String, CaseIterable, ExpressibleByArgument { case ridge, logistic, mlp }
+
+extension WalkForward.Mode: ExpressibleByArgument {}
+extension Calibration.Method: ExpressibleByArgument {}

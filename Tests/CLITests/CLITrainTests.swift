@@ -74,9 +74,9 @@ import Testing
         let db = dir.appendingPathComponent("t.sqlite").path
         _ = try CLI.run(["data", "synth", "--db", db, "--symbols", "BTCUSDT,ETHUSDT", "--days", "1"], in: dir)
         let base = ["train", "--db", db, "--features-dir", Self.features, "--symbol", "ETHUSDT", "--interval", "1m"]
-        #expect(try CLI.run(base + ["--model", "forest"], in: dir).err.contains("ridge, logistic or mlp"))
+        #expect(try CLI.run(base + ["--model", "forest"], in: dir).err.contains("Please provide one of 'ridge', 'logistic' or 'mlp'"))
         #expect(try CLI.run(base + ["--model", "mlp", "--hidden", "64,32,16"], in: dir).err.contains("1 or 2 layer sizes"))
-        #expect(try CLI.run(base + ["--calibration", "magic"], in: dir).err.contains("platt or isotonic"))
+        #expect(try CLI.run(base + ["--calibration", "magic"], in: dir).err.contains("Please provide one of 'platt' and 'isotonic'"))
         #expect(try CLI.run(["train", "--db", db, "--features-dir", Self.features, "--symbol", "SOLUSDT", "--interval", "1m"], in: dir).err.contains("SOLUSDT"))
     }
 }
