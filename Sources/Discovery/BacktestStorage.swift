@@ -6,18 +6,9 @@ import Store
 /// Converts an evaluation's backtest to and from its stored form.
 public enum BacktestStorage {
     /// Metrics as stored: sorted keys, non-finite values as "inf"/"-inf"/"nan".
-    public static func json(_ m: PerformanceMetrics) throws -> String {
-        let e = JSONEncoder()
-        e.outputFormatting = .sortedKeys
-        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return String(decoding: try e.encode(m), as: UTF8.self)
-    }
+    public static func json(_ m: PerformanceMetrics) throws -> String { try StoredJSON.encode(m) }
 
-    public static func metrics(json: String) throws -> PerformanceMetrics {
-        let d = JSONDecoder()
-        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return try d.decode(PerformanceMetrics.self, from: Data(json.utf8))
-    }
+    public static func metrics(json: String) throws -> PerformanceMetrics { try StoredJSON.decode(PerformanceMetrics.self, from: json) }
 
     public static func record(_ e: StrategyEvaluation, strategy: String) throws -> BacktestRecord {
         try record(e.backtest, psr: e.psr, strategy: strategy)

@@ -42,17 +42,15 @@ public enum BarCycle {
             s.lastClose[i] = bar.close
         }
         s.correlation.add(s.returnsRow)
-        var equity = s.ledger.cashValue
-        for i in s.ledger.steps.indices where s.ledger.steps[i] != 0 { equity += Double(s.ledger.steps[i]) * s.instruments[i].step * s.lastClose[i] }
+        let equity = s.ledger.equity(s.lastClose)
         out.equity = equity
         let (risk, events) = RiskManager.mark(s.risk, equity: equity, timeMs: time, limits: settings.risk)
         s.risk = risk
         out.riskEvents.append(contentsOf: events)
         if s.strategies.count > 1 {
-            let previousEquity = equity
             for k in s.strategies.indices {
                 let pnl = s.pnl(strategy: k)
-                s.strategyReturns[k] = previousEquity > 0 ? (pnl - s.pnlBefore[k]) / previousEquity : 0
+                s.strategyReturns[k] = equity > 0 ? (pnl - s.pnlBefore[k]) / equity : 0
                 s.pnlBefore[k] = pnl
             }
             s.strategyReturns.withUnsafeBufferPointer { s.allocator.record($0) }

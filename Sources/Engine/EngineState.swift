@@ -74,9 +74,6 @@ public struct EngineState {
         strategyReturns = pnlBefore
     }
 
-    /// Mark-to-market equity at the last closes.
-    public var equity: Double { ledger.equity(lastClose.map { $0.isNaN ? 0 : $0 }) }
-
     /// Strategy `s`'s P&L at the last close of its symbol.
     public func pnl(strategy s: Int) -> Double {
         let i = symbolOf[s], close = lastClose[i]

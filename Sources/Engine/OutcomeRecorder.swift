@@ -11,10 +11,10 @@ public enum OutcomeRecorder {
     public static func record(_ out: CycleOutcome, state s: EngineState, settingsVersion: Int, engine: String = "paper",
                                          _ db: Database) throws {
         for o in out.orders {
-            let parts = s.contributions[o.id]?.map { "{\"strategy\":\"\(s.strategies[$0.strategy].name)\",\"steps\":\($0.steps)}" } ?? []
+            let parts = (s.contributions[o.id] ?? []).map { Contribution(strategy: s.strategies[$0.strategy].name, steps: $0.steps) }
             try LedgerRepository.insert(OrderRow(clientOrderId: o.id.value, symbol: o.symbol.name, side: o.side == .buy ? "Buy" : "Sell",
                                                  quantity: o.quantity.exact, decidedMs: o.decidedAtMs, reduceOnly: o.reduceOnly, status: "open",
-                                                 contributions: "[" + parts.joined(separator: ",") + "]"), db)
+                                                 contributions: try StoredJSON.encode(parts)), db)
         }
         var touched = Set<Int>()
         for f in out.fills {
@@ -38,14 +38,18 @@ public enum OutcomeRecorder {
                                                   probability: sig.probability.isNaN ? nil : sig.probability, threshold: sig.threshold, target: sig.target), db)
         }
         for e in out.riskEvents {
-            let figures = "{" + e.finding.figures.map { "\"\($0.name)\":\($0.value.isFinite ? "\($0.value)" : "null")" }.joined(separator: ",") + "}"
             try LedgerRepository.insert(RiskEventRow(timeMs: e.timeMs, kind: e.kind.rawValue, rule: e.finding.rule.rawValue, fromState: e.from?.rawValue,
-                                                     toState: e.to?.rawValue, figures: figures, message: e.finding.message), db)
+                                                     toState: e.to?.rawValue, figures: try StoredJSON.encode(e.finding.figures), message: e.finding.message), db)
         }
         try LedgerRepository.insert(EquityRow(timeMs: out.timeMs, equity: out.equity, cash: s.ledger.money.exact, trading: out.trading.rawValue), db)
-        let risk = s.risk
-        let state = "{\"trading\":\"\(risk.trading.rawValue)\",\"high_water_mark\":\(risk.highWaterMark),\"day_start_equity\":\(risk.dayStartEquity),"
-            + "\"day\":\(risk.day),\"trades_today\":\(risk.tradesToday)}"
+        // The whole risk state, so a restart decodes exactly what the cycle carried.
+        let state = try StoredJSON.encode(s.risk)
         try LedgerRepository.save(CursorRow(engine: engine, lastBarMs: out.timeMs, settingsVersion: settingsVersion, state: state, updatedMs: out.timeMs), db)
+    }
+
+    /// A strategy's share of an order, as stored with it.
+    struct Contribution: Encodable {
+        let strategy: String
+        let steps: Int64
     }
 }

@@ -64,7 +64,7 @@ public enum RiskGate {
             let signedApproved = approved * Int64(side.rawValue)
             if approved < abs(delta) { parts = scale(parts, to: signedApproved, &s) }
             let held = projected![i]
-            let reducing = held != 0 && (side == .buy) != (held > 0) && Double(approved) * grid.step <= abs(held) + grid.step * 1e-9
+            let reducing = RiskManager.reduces(Double(signedApproved) * grid.step, held: held)
             if !reducing { s.risk = RiskManager.recordApproved(s.risk) }
             projected![i] += Double(signedApproved) * grid.step
             projectedCash -= Double(signedApproved) * grid.step * close

@@ -76,7 +76,6 @@ public struct Instrument: Sendable, Equatable, Codable {
     /// Exact value of `steps` at `ticks` (signed like `steps`).
     @inline(__always) public func notional(steps: Int64, ticks: Int64) -> Money { Money(units: Int128(steps) * Int128(ticks) * unitsPerStepTick) }
     public func price(ticks: Int64) -> Decimal { Decimal(ticks) * tickSize }
-    @inline(__always) public func quantityValue(steps: Int64) -> Double { Double(steps) * step }
     @inline(__always) public func priceValue(ticks: Int64) -> Double { Double(ticks) * tick }
 
     @inline(__always) static func whole(_ x: Double, rounding: FloatingPointRoundingRule) -> Int64 {
@@ -85,11 +84,7 @@ public struct Instrument: Sendable, Equatable, Codable {
         return Int64(x.rounded(rounding))
     }
 
-    static func isWhole(_ d: Decimal) -> Bool {
-        var value = d, rounded = Decimal()
-        NSDecimalRound(&rounded, &value, 0, .plain)
-        return rounded == d
-    }
+    static func isWhole(_ d: Decimal) -> Bool { d.rounded(scale: 0) == d }
 }
 
 extension Decimal {

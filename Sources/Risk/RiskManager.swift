@@ -18,7 +18,7 @@ public enum RiskManager {
         let name = m.instruments[i]
         let held = p.positions[i]
         let signed = Double(order.side.rawValue) * order.quantity
-        let reducing = held != 0 && (signed > 0) != (held > 0) && order.quantity <= abs(held)
+        let reducing = reduces(signed, held: held)
 
         switch state.trading {
         case .halted:
@@ -108,6 +108,12 @@ public enum RiskManager {
         }
         if let resized { return .resize(quantity: quantity, finding: resized) }
         return .pass
+    }
+
+    /// Whether an order of signed quantity `signed` only shrinks a position of `held` (to zero at
+    /// most, never through it): such orders pass every exposure and count limit.
+    @inline(__always) public static func reduces(_ signed: Double, held: Double) -> Bool {
+        held != 0 && (signed > 0) != (held > 0) && abs(signed) <= abs(held)
     }
 
     /// The state after marking the book at `timeMs` with mark-to-market `equity`: the UTC-day
