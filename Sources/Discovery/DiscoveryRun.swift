@@ -1,5 +1,5 @@
 import Backtest
-import Config
+import ConfigFormat
 import Dispatch
 import Features
 import Foundation

@@ -1,4 +1,3 @@
-import Config
 import Foundation
 import Store
 
@@ -12,7 +11,7 @@ public enum Graduation {
     }
 
     /// Whether `r` may be promoted to `target` (nil: the next step, which never means live).
-    public static func promote(_ r: StrategyRecord, to target: StrategyRecord.Status?, rules: MlbotConfig.StrategySettings, nowMs: Int64) -> Decision {
+    public static func promote(_ r: StrategyRecord, to target: StrategyRecord.Status?, rules: GraduationRules, nowMs: Int64) -> Decision {
         switch (r.status, target) {
         case (.candidate, nil), (.candidate, .paper?):
             guard let dsr = r.dsr, dsr.isFinite else {

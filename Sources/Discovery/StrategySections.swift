@@ -1,5 +1,5 @@
 import Backtest
-import Config
+import ConfigFormat
 import Learning
 
 /// Parsers for the sections a strategy file and a discovery search space share. Where a search

@@ -1,4 +1,4 @@
-import Config
+import ConfigFormat
 import Foundation
 import Market
 import NumericKit

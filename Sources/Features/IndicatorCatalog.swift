@@ -1,4 +1,4 @@
-import Config
+import ConfigFormat
 
 /// The indicators a feature set may name, their parameters and the ranges those may take.
 public enum IndicatorCatalog {

@@ -1,5 +1,5 @@
 import Backtest
-import Config
+import ConfigFormat
 import Engine
 import Features
 import Foundation

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Config
+import ConfigFormat
 import Features
 import Foundation
 import Market

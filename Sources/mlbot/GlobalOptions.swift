@@ -1,5 +1,5 @@
 import ArgumentParser
-import Config
+import Engine
 import Store
 
 /// Options every command that touches the database shares.

@@ -1,4 +1,4 @@
-import Config
+import ConfigFormat
 import Discovery
 import Foundation
 import NumericKit
@@ -69,7 +69,7 @@ func candidate(key: Int, variant: Int = 0, rung: Int = 1, sharpe: Double, trades
 }
 
 @Suite struct GraduationTests {
-    let rules = MlbotConfig.StrategySettings(minDSR: 0.95, paperDays: 14, maxPaperDrawdown: 0.10)
+    let rules = GraduationRules(minDSR: 0.95, paperDays: 14, maxPaperDrawdown: 0.10)
     let day: Int64 = 86_400_000
 
     func record(_ status: StrategyRecord.Status, dsr: Double? = 0.97, since: Int64 = 0, paperBars: Int = 0, drawdown: Double? = nil) -> StrategyRecord {

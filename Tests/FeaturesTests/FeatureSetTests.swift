@@ -1,4 +1,4 @@
-import Config
+import ConfigFormat
 import Features
 import TestSupport
 import Testing

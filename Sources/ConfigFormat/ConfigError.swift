@@ -1,5 +1,8 @@
+import Market
+
 /// A rejected configuration file: file, line, the field's path and what was expected.
-public struct ConfigError: Error, CustomStringConvertible, Equatable {
+public struct ConfigError: KindedError, Equatable {
+    public var kind: ErrorKind { .badInput }
     public let file: String
     public let line: Int?
     public let field: String

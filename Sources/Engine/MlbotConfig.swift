@@ -1,15 +1,18 @@
+import ConfigFormat
+import Discovery
 import Foundation
 import Hashing
 import Market
 import Risk
 
 /// `config/mlbot.yaml`: where the database lives and what data the default run uses.
-/// Later sections (broker, risk, portfolio, server) arrive with the parts that use them.
+/// Each module parses its own section (`Risk` its limits, `Discovery` its graduation rules, the
+/// engine its portfolio); this type only assembles them and checks the file as a whole.
 public struct MlbotConfig: Sendable, Equatable {
     /// SQLite database path (relative paths are relative to the working directory).
     public var database: String
     public var data: DataSettings
-    public var strategies: StrategySettings
+    public var strategies: GraduationRules
     /// The global risk manager's limits.
     public var risk: RiskLimits
     /// How capital is split between strategies.
@@ -32,22 +35,6 @@ public struct MlbotConfig: Sendable, Equatable {
         /// First bar time, epoch ms.
         public var start: Int64
         public var correlation: Double
-    }
-
-    /// The `strategies:` section: when a strategy may graduate.
-    public struct StrategySettings: Sendable, Equatable {
-        /// candidate → paper needs a deflated Sharpe ratio of at least this.
-        public var minDSR: Double
-        /// paper → live needs at least this many days on paper…
-        public var paperDays: Double
-        /// …with the paper drawdown never beyond this fraction of peak equity.
-        public var maxPaperDrawdown: Double
-
-        public init(minDSR: Double = 0.95, paperDays: Double = 14, maxPaperDrawdown: Double = 0.10) {
-            self.minDSR = minDSR
-            self.paperDays = paperDays
-            self.maxPaperDrawdown = maxPaperDrawdown
-        }
     }
 
     /// Where `mlbot data download` connects.
@@ -158,36 +145,8 @@ public struct MlbotConfig: Sendable, Equatable {
         let category = try bybit.string("category") ?? "linear"
         guard ["linear", "spot", "inverse"].contains(category) else { throw bybit.error("category", "linear, spot or inverse") }
 
-        let st = try root.map("strategies") ?? YAMLMap(yaml: "{}", file: file)
-        try st.requireOnly(["min_dsr", "paper_days", "max_paper_drawdown"])
-        let strategies = StrategySettings(minDSR: try st.double("min_dsr", range: 0...1) ?? 0.95,
-                                          paperDays: try st.double("paper_days", range: 0...3650) ?? 14,
-                                          maxPaperDrawdown: try st.double("max_paper_drawdown", range: 0...1) ?? 0.10)
-
-        let rk = try root.map("risk") ?? YAMLMap(yaml: "{}", file: file)
-        try rk.requireOnly(["max_drawdown", "drawdown_action", "max_daily_loss", "max_correlation", "max_correlated_exposure", "correlation_window",
-                            "max_position", "max_gross_exposure", "max_daily_trades", "max_order_notional", "price_band", "resize"])
-        var risk = RiskLimits()
-        risk.maxDrawdown = try rk.double("max_drawdown", range: 0.001...1) ?? risk.maxDrawdown
-        if let action = try rk.string("drawdown_action") {
-            guard let a = RiskLimits.DrawdownAction(rawValue: action) else { throw rk.error("drawdown_action", "reducing or halted") }
-            risk.drawdownAction = a
-        }
-        risk.maxDailyLoss = try rk.double("max_daily_loss", range: 0.001...1) ?? risk.maxDailyLoss
-        risk.maxCorrelation = try rk.double("max_correlation", range: -1...1) ?? risk.maxCorrelation
-        risk.maxCorrelatedExposure = try rk.double("max_correlated_exposure", range: 0...100) ?? risk.maxCorrelatedExposure
-        risk.correlationWindow = try rk.int("correlation_window", range: 2...1_000_000) ?? risk.correlationWindow
-        risk.maxPosition = try rk.double("max_position", range: 0...100) ?? risk.maxPosition
-        risk.maxGrossExposure = try rk.double("max_gross_exposure", range: 0...100) ?? risk.maxGrossExposure
-        risk.maxDailyTrades = try rk.int("max_daily_trades", range: 0...1_000_000) ?? risk.maxDailyTrades
-        risk.maxOrderNotional = try rk.double("max_order_notional", range: 0...1e15) ?? risk.maxOrderNotional
-        risk.priceBand = try rk.double("price_band", range: 0...10) ?? risk.priceBand
-        let resizable: [RiskRule] = [.maxPosition, .maxGrossExposure, .maxOrderNotional]
-        for name in try rk.strings("resize") ?? [] {
-            guard let r = RiskRule(rawValue: name), resizable.contains(r) else { throw rk.error("resize", "a list of max_position, max_gross_exposure, max_order_notional") }
-            risk.resize.insert(r)
-        }
-
+        let strategies = try GraduationRules.parse(try root.map("strategies") ?? YAMLMap(yaml: "{}", file: file))
+        let risk = try RiskLimits.parse(try root.map("risk") ?? YAMLMap(yaml: "{}", file: file))
         let portfolio = try PortfolioSettings.parse(try root.map("portfolio") ?? YAMLMap(yaml: "{}", file: file))
 
         return MlbotConfig(

@@ -1,4 +1,6 @@
-import Config
+import ConfigFormat
+import Discovery
+import Engine
 import Risk
 import Foundation
 import TestSupport
@@ -12,7 +14,7 @@ import Testing
         let c = try MlbotConfig.load(path: path)
         #expect(c.database == "mlbot.sqlite")
         #expect(c.data.symbols.map(\.name) == ["BTCUSDT", "ETHUSDT", "SOLUSDT"])
-        #expect(c.risk == RiskLimits() && c.strategies == MlbotConfig.StrategySettings())   // the file states the defaults
+        #expect(c.risk == RiskLimits() && c.strategies == GraduationRules())   // the file states the defaults
         #expect(c.data.interval.name == "1m")
         #expect(c.data.synthetic.days == 90 && c.data.synthetic.seed == 42)
         #expect(c.data.synthetic.start == 1_704_067_200_000)

@@ -1,3 +1,5 @@
+import ConfigFormat
+
 /// How the engine splits capital between strategies (config `portfolio:`).
 public struct PortfolioSettings: Sendable, Equatable {
     public enum Method: String, Sendable, Equatable, CaseIterable {
@@ -25,7 +27,8 @@ public struct PortfolioSettings: Sendable, Equatable {
         self.initialEquity = initialEquity
     }
 
-    static func parse(_ m: YAMLMap) throws -> PortfolioSettings {
+    /// Reads the `portfolio:` section; absent keys keep their defaults.
+    public static func parse(_ m: YAMLMap) throws -> PortfolioSettings {
         try m.requireOnly(["method", "cap", "rebalance_at", "window", "initial_equity"])
         var p = PortfolioSettings()
         if let name = try m.string("method") {

@@ -1,0 +1,48 @@
+/// What kind of failure an error is, so the CLI can pick an exit code and the HTTP layer a status
+/// from the kind rather than from the text (DESIGN.md rule 10).
+public enum ErrorKind: String, Sendable, Equatable, CaseIterable {
+    /// The request, a file or an argument is malformed or out of range.
+    case badInput = "bad_input"
+    /// A named thing (strategy, model, run, file) does not exist.
+    case notFound = "not_found"
+    /// The request clashes with existing state (a duplicate name, a resume with other inputs).
+    case conflict
+    /// Well-formed, but a rule says no (graduation, promotion, risk).
+    case refused
+    /// Something broke that the caller cannot fix by changing the request.
+    case `internal`
+
+    /// Process exit status for the CLI: 2 for bad input (as ArgumentParser uses), 3…5 for the others.
+    public var exitCode: Int32 {
+        switch self {
+        case .badInput: 2
+        case .notFound: 3
+        case .conflict: 4
+        case .refused: 5
+        case .internal: 1
+        }
+    }
+
+    /// HTTP status for the control API.
+    public var httpStatus: Int {
+        switch self {
+        case .badInput: 400
+        case .notFound: 404
+        case .conflict: 409
+        case .refused: 422
+        case .internal: 500
+        }
+    }
+}
+
+/// An error that knows its kind.
+public protocol KindedError: Error, CustomStringConvertible {
+    var kind: ErrorKind { get }
+}
+
+extension ErrorKind {
+    /// The kind of any error: its own when it says, otherwise internal.
+    public static func of(_ error: any Error) -> ErrorKind {
+        (error as? any KindedError)?.kind ?? .internal
+    }
+}
