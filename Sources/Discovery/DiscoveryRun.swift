@@ -88,9 +88,6 @@ public enum DiscoveryOutcome: Sendable {
 /// stopped; every decision is a function of stored results, so a resumed run ends exactly like
 /// an uninterrupted one.
 public enum DiscoveryRun {
-    public struct RunError: Error, CustomStringConvertible {
-        public let description: String
-    }
 
     public static func run(_ request: DiscoveryRequest, store: DataStore, progress: @escaping @Sendable (DiscoveryProgress) -> Void = { _ in },
                            shouldStop: @escaping @Sendable () -> Bool = { false }) throws -> DiscoveryOutcome {
@@ -118,7 +115,7 @@ public enum DiscoveryRun {
             if existing.budget != (budget ?? 0) { differences.append("budget (\(existing.budget == 0 ? "none" : "\(existing.budget)") then)") }
             if existing.dataKey != dataKey { differences.append("bars or feature set") }
             guard differences.isEmpty else {
-                throw RunError(description: "run '\(request.runId)' exists with a different \(differences.joined(separator: ", ")); "
+                throw Failure(.conflict, "run '\(request.runId)' exists with a different \(differences.joined(separator: ", ")); "
                                + "resume it with the same inputs or choose another --run-id")
             }
             resumed = true
@@ -245,7 +242,7 @@ public enum DiscoveryRun {
             predictions = try StrategyEvaluator.predict(first, on: prepared)
         } catch let e as Trainer.TrainerError {
             return failed(e.description)
-        } catch let e as StrategyEvaluator.EvaluationError {
+        } catch let e as Failure where e.kind == .badInput {  // too few folds or rows for this candidate
             return failed(e.description)
         }
         return try specs.enumerated().map { v, spec in
@@ -283,7 +280,7 @@ public enum DiscoveryRun {
             if try store.strategies.exists(name) {
                 let existing = try store.strategies.get(name)
                 guard existing.runId == request.runId else {
-                    throw RunError(description: "strategy '\(name)' already exists and was not saved by run '\(request.runId)'")
+                    throw Failure(.conflict, "strategy '\(name)' already exists and was not saved by run '\(request.runId)'")
                 }
                 saved.append(existing)
                 continue

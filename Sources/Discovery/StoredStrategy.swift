@@ -5,9 +5,6 @@ import Store
 
 /// Strategies as the store keeps them: imported from files, read back runnable, exported.
 public enum StoredStrategy {
-    public struct StoredStrategyError: Error, CustomStringConvertible {
-        public let description: String
-    }
 
     /// Validates a strategy file completely (feature set included) and stores it as a candidate.
     /// A bad file changes nothing.
@@ -26,7 +23,7 @@ public enum StoredStrategy {
         let record = try store.strategies.get(name)
         let file = try StrategyFile.parse(yaml: record.definition, file: "strategy '\(name)'", featuresDirectory: featuresDirectory)
         guard file.featureHash == record.featureHash else {
-            throw StoredStrategyError(description: "feature set '\(record.featureSet)' has changed since strategy '\(name)' was saved "
+            throw Failure(.conflict, "feature set '\(record.featureSet)' has changed since strategy '\(name)' was saved "
                                       + "(sha256 \(record.featureHash.prefix(16))… then, \(file.featureHash.prefix(16))… now): its features would differ; "
                                       + "restore \(featuresDirectory)/\(record.featureSet).yaml or import the strategy again")
         }

@@ -60,9 +60,6 @@ public struct StrategyEvaluation: Sendable {
 }
 
 public enum StrategyEvaluator {
-    public struct EvaluationError: Error, CustomStringConvertible {
-        public let description: String
-    }
 
     /// Walk-forward predictions (each block from a model trained on the past only, calibrated on
     /// earlier folds only) → signal rules → simulator with costs.
@@ -82,7 +79,7 @@ public enum StrategyEvaluator {
         let report = try Trainer.train(data, spec: s.model, cv: s.cv, calibration: s.calibration, span: frame)
         let oos = report.spanProbabilities!
         guard let first = oos.firstIndex(where: { !$0.isNaN }) else {
-            throw EvaluationError(description: "no out-of-sample predictions (too few folds or rows)")
+            throw Failure(.badInput, "no out-of-sample predictions (too few folds or rows)")
         }
         let rows = (first..<frame.matrix.rows).filter { r in (0..<frame.matrix.columns).allSatisfy { frame.matrix[r, $0].isFinite } }
         var inSample = [Double](repeating: .nan, count: frame.matrix.rows - first)

@@ -1,3 +1,4 @@
+import Market
 import Foundation
 import Store
 
@@ -6,10 +7,10 @@ import Store
 public enum StrategyReturns {
     public static func aligned(_ store: DataStore, status: StrategyRecord.Status) throws -> (names: [String], time: [Int64], returns: [[Double]]) {
         let strategies = try store.strategies.list(status: status).sorted { $0.name < $1.name }
-        guard !strategies.isEmpty else { throw StoredStrategy.StoredStrategyError(description: "no strategies with status \(status.rawValue)") }
+        guard !strategies.isEmpty else { throw Failure(.notFound, "no strategies with status \(status.rawValue)") }
         let curves = try strategies.map { s -> BacktestRecord in
             guard let b = try store.backtests.latest(strategy: s.name) else {
-                throw StoredStrategy.StoredStrategyError(description: "strategy '\(s.name)' has no stored backtest; run `mlbot backtest --strategy \(s.name)`")
+                throw Failure(.notFound, "strategy '\(s.name)' has no stored backtest; run `mlbot backtest --strategy \(s.name)`")
             }
             return b
         }
@@ -17,7 +18,7 @@ public enum StrategyReturns {
         for c in curves.dropFirst() { common.formIntersection(c.time) }
         let time = common.sorted()
         guard time.count >= 3 else {
-            throw StoredStrategy.StoredStrategyError(description: "the \(status.rawValue) strategies' backtests share only \(time.count) bars; they must overlap in time")
+            throw Failure(.badInput, "the \(status.rawValue) strategies' backtests share only \(time.count) bars; they must overlap in time")
         }
         let returns = curves.map { c -> [Double] in
             let index = Dictionary(uniqueKeysWithValues: c.time.enumerated().map { ($1, $0) })

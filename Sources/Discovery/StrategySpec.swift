@@ -46,7 +46,8 @@ public struct StrategySpec: Sendable, Equatable {
     }
 
     /// Why a spec does not fit its feature set.
-    public struct SpecError: Error, CustomStringConvertible {
+    public struct SpecError: KindedError {
+        public var kind: ErrorKind { .badInput }
         public let field: String
         public let expected: String
         public var description: String { "\(field): expected \(expected)" }

@@ -46,7 +46,7 @@ public struct BacktestJob {
             loaded = [(name, s.file, s.record)]
         case .status(let status):
             let records = try store.strategies.list(status: status)
-            guard !records.isEmpty else { throw StrategyBacktest.BacktestError(description: "no strategies with status \(status.rawValue) in \(store.path)") }
+            guard !records.isEmpty else { throw Failure(.notFound, "no strategies with status \(status.rawValue) in \(store.path)") }
             loaded = try records.map { r in (r.name, try StoredStrategy.load(r.name, store: store, featuresDirectory: featuresDirectory).file, r) }
         case .names(let names):
             loaded = try names.map { n in
@@ -55,7 +55,7 @@ public struct BacktestJob {
             }
         }
         if mode == .model, loaded.contains(where: { $0.record == nil }) {
-            throw StrategyBacktest.BacktestError(description: "--mode model runs a stored strategy's registered model; a strategy file has none (import it and train, or use --mode walk-forward)")
+            throw Failure(.badInput, "--mode model runs a stored strategy's registered model; a strategy file has none (import it and train, or use --mode walk-forward)")
         }
         // One range per symbol, so strategies that share a symbol share its bars.
         var lo = from, hi = to

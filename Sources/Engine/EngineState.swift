@@ -38,16 +38,13 @@ public struct EngineState {
     /// Open time of the last bar-time stepped.
     public internal(set) var lastTimeMs: Int64 = .min
 
-    public struct SetupError: Error, CustomStringConvertible {
-        public let description: String
-    }
 
     public init(instruments: [Instrument], strategies: [StrategyRuntime], broker: any Broker, allocation: PortfolioSettings,
                 initialCash: Money, limits: RiskLimits, startMs: Int64, weights: [Double]? = nil) throws {
         let names = instruments.map(\.symbol.name)
-        guard Set(names).count == names.count else { throw SetupError(description: "each instrument once") }
+        guard Set(names).count == names.count else { throw Failure(.badInput, "each instrument once") }
         func index(_ s: Symbol) throws -> Int {
-            guard let i = names.firstIndex(of: s.name) else { throw SetupError(description: "no instrument for \(s.name)") }
+            guard let i = names.firstIndex(of: s.name) else { throw Failure(.badInput, "no instrument for \(s.name)") }
             return i
         }
         self.instruments = instruments

@@ -36,9 +36,6 @@ public struct PreparedStrategy {
 
 /// Backtests of stored strategies and strategy files through `BarCycle`.
 public enum StrategyBacktest {
-    public struct BacktestError: Error, CustomStringConvertible {
-        public let description: String
-    }
 
     /// Walk-forward predictions over `series`, then the strategy through the engine from the first
     /// predicted bar (the first walk-forward block is never traded).
@@ -76,13 +73,13 @@ public enum StrategyBacktest {
         let (manifest, trained) = try ModelArtifact.load(URL(fileURLWithPath: entry.path), featureHash: set.contentHash)
         let inputs = file.definition.features ?? set.outputs
         guard manifest.featureSet.outputs == inputs else {
-            throw BacktestError(description: "model \(entry.name)@\(entry.version) reads \(manifest.featureSet.outputs.joined(separator: ", ")); strategy '\(name)' names \(inputs.joined(separator: ", "))")
+            throw Failure(.conflict, "model \(entry.name)@\(entry.version) reads \(manifest.featureSet.outputs.joined(separator: ", ")); strategy '\(name)' names \(inputs.joined(separator: ", "))")
         }
         // The last training sample's label reaches `horizon` bars further: trade only after those.
         let afterTraining = manifest.data.lastMs + Int64(manifest.horizon + 1) * file.interval.milliseconds
         let start = max(afterTraining, from ?? .min)
         guard let last = series.openTime.last, last >= start else {
-            throw BacktestError(description: "no \(file.symbol.name) \(file.interval.name) bars after the training range of model \(entry.name)@\(entry.version) "
+            throw Failure(.notFound, "no \(file.symbol.name) \(file.interval.name) bars after the training range of model \(entry.name)@\(entry.version) "
                                 + "(trained on bars to \(UTCTime.iso(manifest.data.lastMs)); trading would start at \(UTCTime.iso(start)))"
                                 + (series.openTime.last.map { "; the store ends at \(UTCTime.iso($0))" } ?? ""))
         }
@@ -97,7 +94,7 @@ public enum StrategyBacktest {
     /// risk manager and the paper broker. Results are recorded from the earliest decision bar.
     public static func run(_ strategies: [PreparedStrategy], catalog: InstrumentCatalog, config: MlbotConfig, settings: EngineSettings,
                            to: Int64? = nil, observe: ((CycleOutcome, EngineState) -> Void)? = nil) throws -> EngineBacktest {
-        guard !strategies.isEmpty else { throw BacktestError(description: "no strategies to backtest") }
+        guard !strategies.isEmpty else { throw Failure(.badInput, "no strategies to backtest") }
         var symbols: [Symbol] = []
         var series: [Symbol: BarSeries] = [:]
         var execution: [Symbol: ExecutionModel] = [:]
@@ -105,11 +102,11 @@ public enum StrategyBacktest {
             if !symbols.contains(p.symbol) { symbols.append(p.symbol); series[p.symbol] = p.series; execution[p.symbol] = p.definition.execution }
             if let r = p.reference, !symbols.contains(r.symbol) { symbols.append(r.symbol); series[r.symbol] = r }
             guard series[p.symbol] == p.series else {
-                throw BacktestError(description: "strategies on \(p.symbol.name) must run over the same bars (load them over one range)")
+                throw Failure(.badInput, "strategies on \(p.symbol.name) must run over the same bars (load them over one range)")
             }
         }
         let intervals = Set(strategies.map(\.interval))
-        guard intervals.count == 1 else { throw BacktestError(description: "strategies of one backtest share one interval; got \(intervals.map(\.name).sorted().joined(separator: ", "))") }
+        guard intervals.count == 1 else { throw Failure(.badInput, "strategies of one backtest share one interval; got \(intervals.map(\.name).sorted().joined(separator: ", "))") }
         let instruments = symbols.map(catalog.instrument)
         let broker = PaperBroker(execution: symbols.map { execution[$0] ?? ExecutionModel() })
         let start = strategies.map(\.tradeFromMs).min()!

@@ -32,9 +32,6 @@ public final class StrategyRuntime {
     private let annualization: Double
     private var cursor = 0
 
-    public struct RuntimeError: Error, CustomStringConvertible {
-        public let description: String
-    }
 
     /// `set` is the strategy's feature set; `inputs` the outputs its model (or rule) reads, in order.
     public init(name: String, symbol: Symbol, interval: Interval, set: FeatureSet?, inputs: [String], rules: SignalRules,
@@ -50,14 +47,14 @@ public final class StrategyRuntime {
         volatility = RealizedVolatility(period: rules.volatilityPeriod).makeStream()
         switch source {
         case .recorded(let times, let p):
-            guard times.count == p.count else { throw RuntimeError(description: "strategy '\(name)': \(times.count) times for \(p.count) probabilities") }
+            guard times.count == p.count else { throw Failure(.badInput, "strategy '\(name)': \(times.count) times for \(p.count) probabilities") }
             features = nil; columns = []; reference = nil
         case .model, .rule:
-            guard let set else { throw RuntimeError(description: "strategy '\(name)': a model or rule needs its feature set") }
+            guard let set else { throw Failure(.badInput, "strategy '\(name)': a model or rule needs its feature set") }
             let stream = FeaturePipeline(set).makeStream()
             columns = try inputs.map { name in
                 guard let j = stream.names.firstIndex(of: name) else {
-                    throw RuntimeError(description: "strategy '\(name)': feature set '\(set.name)' has no output '\(name)' (outputs: \(stream.names.joined(separator: ", ")))")
+                    throw Failure(.badInput, "strategy '\(name)': feature set '\(set.name)' has no output '\(name)' (outputs: \(stream.names.joined(separator: ", ")))")
                 }
                 return j
             }
@@ -65,9 +62,9 @@ public final class StrategyRuntime {
             reference = try set.reference.map { try Symbol($0) }
         }
         if case .model(let predictor) = source, predictor.featureCount != columns.count {
-            throw RuntimeError(description: "strategy '\(name)': the model reads \(predictor.featureCount) features, the strategy names \(columns.count)")
+            throw Failure(.badInput, "strategy '\(name)': the model reads \(predictor.featureCount) features, the strategy names \(columns.count)")
         }
-        if case .rule = source, columns.count != 1 { throw RuntimeError(description: "strategy '\(name)': a rule reads exactly one feature") }
+        if case .rule = source, columns.count != 1 { throw Failure(.badInput, "strategy '\(name)': a rule reads exactly one feature") }
         row = .allocate(capacity: max(1, columns.count))
         row.initialize(repeating: .nan, count: max(1, columns.count))
     }

@@ -1,5 +1,8 @@
-/// A Bybit request that failed for good (after any retries).
-public enum BybitError: Error, CustomStringConvertible, Equatable {
+import Market
+
+/// A Bybit request that failed for good (after any retries); internal, as the caller's own input was fine.
+public enum BybitError: KindedError, Equatable {
+    public var kind: ErrorKind { .internal }
     /// The API answered with a business error (`retCode != 0`).
     case api(path: String, retCode: Int, retMsg: String)
     /// An HTTP status that is not retried (400, 401, 404…).

@@ -1,3 +1,4 @@
+import Market
 import CCurl
 import Foundation
 
@@ -11,7 +12,8 @@ public struct HTTPResponse: Sendable {
 }
 
 /// A request that never produced a complete response (refused, dropped mid-body, timed out…).
-public struct TransportError: Error, CustomStringConvertible, Sendable {
+public struct TransportError: KindedError, Sendable {
+    public var kind: ErrorKind { .internal }
     public let url: String
     public let curlCode: Int
     public let message: String

@@ -20,7 +20,7 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
     }
 
     /// Class weights: none, or "balanced" (each class weighs n / (2·count)).
-    public enum ClassWeights: String, Sendable, Codable { case none, balanced }
+    public enum ClassWeights: String, Sendable, Codable, CaseIterable { case none, balanced }
 
     public static func fit(x: Matrix, y: [Double], lambda: Double, classWeights: ClassWeights = .none,
                            maxIterations: Int = 50, tolerance: Double = 1e-12) throws -> LogisticRegression {

@@ -1,3 +1,4 @@
+import Market
 import Foundation
 import Hashing
 import NumericKit
@@ -75,7 +76,8 @@ public struct ModelManifest: Sendable, Equatable, Codable {
 }
 
 /// A clear reason a model directory cannot be used.
-public struct ModelLoadError: Error, CustomStringConvertible, Equatable {
+public struct ModelLoadError: KindedError, Equatable {
+    public var kind: ErrorKind { .badInput }
     public let path: String
     public let problem: String
     public var description: String { "\(path): \(problem)" }

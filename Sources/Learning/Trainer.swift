@@ -1,3 +1,4 @@
+import Market
 import Features
 import Foundation
 import NumericKit
@@ -62,7 +63,8 @@ public struct TrainReport: Sendable {
 /// training rows only and predicts its test block; the out-of-fold scores fit the calibration;
 /// the final model is fitted on every row.
 public enum Trainer {
-    public enum TrainerError: Error, CustomStringConvertible {
+    public enum TrainerError: KindedError {
+        public var kind: ErrorKind { .badInput }
         case tooFewSamples(Int, needed: Int)
         case oneClass
         public var description: String {

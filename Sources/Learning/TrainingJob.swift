@@ -29,9 +29,6 @@ public struct TrainingJob: Sendable {
     }
 
     /// Refusals before any work: a set that looks ahead, data that is missing.
-    public struct JobError: Error, CustomStringConvertible {
-        public let description: String
-    }
 
     public struct Outcome: Sendable {
         public let manifest: ModelManifest
@@ -42,20 +39,20 @@ public struct TrainingJob: Sendable {
 
     public func run(store: DataStore, progress: (FoldReport) -> Void = { _ in }) throws -> Outcome {
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." }) else {
-            throw JobError(description: "model name '\(name)': use letters, digits, '_', '-' or '.'")
+            throw Failure(.badInput, "model name '\(name)': use letters, digits, '_', '-' or '.'")
         }
         let pipeline = FeaturePipeline(set)
         let violations = LookAheadCheck.run(pipeline, on: FeatureSetCheck.syntheticInput(bars: max(2000, set.warmUp * 4)), trials: 8)
         if let v = violations.first {
-            throw JobError(description: "feature set '\(set.name)' fails the look-ahead check: \(v) — refusing to train on it")
+            throw Failure(.refused, "feature set '\(set.name)' fails the look-ahead check: \(v) — refusing to train on it")
         }
         let series = try store.bars.series(symbol: symbol, interval: interval, from: from, to: to)
         guard series.count > set.warmUp + set.label.horizon else {
-            throw JobError(description: "\(series.count) \(symbol.name) \(interval.name) bars in the store for this range; need more than \(set.warmUp + set.label.horizon)")
+            throw Failure(.notFound, "\(series.count) \(symbol.name) \(interval.name) bars in the store for this range; need more than \(set.warmUp + set.label.horizon)")
         }
         let reference = try set.reference.map { r -> BarSeries in
             let s = try store.bars.series(symbol: try Symbol(r), interval: interval, from: from, to: to)
-            guard !s.isEmpty else { throw JobError(description: "set '\(set.name)' needs reference \(r) \(interval.name) bars; none in the store") }
+            guard !s.isEmpty else { throw Failure(.notFound, "set '\(set.name)' needs reference \(r) \(interval.name) bars; none in the store") }
             return s
         }
         let frame = pipeline.compute(FeatureInput(series, reference: reference))

@@ -32,7 +32,8 @@ public struct ClientOrderID: Hashable, Comparable, Sendable, Codable, CustomStri
         value = text
     }
 
-    public struct InvalidClientOrderID: Error, Equatable, CustomStringConvertible {
+    public struct InvalidClientOrderID: KindedError, Equatable {
+        public var kind: ErrorKind { .badInput }
         public let text: String
         public var description: String { "invalid client order id '\(text)': expected 1–36 characters of A-Z a-z 0-9 _ -" }
     }

@@ -12,10 +12,10 @@ public enum ErrorKind: String, Sendable, Equatable, CaseIterable {
     /// Something broke that the caller cannot fix by changing the request.
     case `internal`
 
-    /// Process exit status for the CLI: 2 for bad input (as ArgumentParser uses), 3…5 for the others.
+    /// Process exit status for the CLI: 64 for bad input (as ArgumentParser's usage errors), 3…5 for the others.
     public var exitCode: Int32 {
         switch self {
-        case .badInput: 2
+        case .badInput: 64
         case .notFound: 3
         case .conflict: 4
         case .refused: 5
@@ -44,5 +44,16 @@ extension ErrorKind {
     /// The kind of any error: its own when it says, otherwise internal.
     public static func of(_ error: any Error) -> ErrorKind {
         (error as? any KindedError)?.kind ?? .internal
+    }
+}
+
+/// A failure described in words, with its kind: for the many checks that need no fields of their own.
+public struct Failure: KindedError, Equatable {
+    public let kind: ErrorKind
+    public let description: String
+
+    public init(_ kind: ErrorKind, _ description: String) {
+        self.kind = kind
+        self.description = description
     }
 }

@@ -21,7 +21,8 @@ public struct Instrument: Sendable, Equatable, Codable {
     public let minNotionalUnits: Int128
 
     /// Why an instrument definition is unusable (the caller adds file and line).
-    public struct InvalidInstrument: Error, Equatable, CustomStringConvertible {
+    public struct InvalidInstrument: KindedError, Equatable {
+        public var kind: ErrorKind { .badInput }
         public let field: String
         public let expected: String
         public var description: String { "\(field): expected \(expected)" }

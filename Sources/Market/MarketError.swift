@@ -1,5 +1,6 @@
 /// Invalid domain values, described so a user can correct them.
-public enum MarketError: Error, Equatable, CustomStringConvertible {
+public enum MarketError: KindedError, Equatable {
+    public var kind: ErrorKind { .badInput }
     case invalidSymbol(String)
     case invalidInterval(String)
     case invalidTime(String)

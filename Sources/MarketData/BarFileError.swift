@@ -1,5 +1,8 @@
+import Market
+
 /// A rejected bar file: which file, where in it, which field, and what was expected.
-public struct BarFileError: Error, CustomStringConvertible, Equatable {
+public struct BarFileError: KindedError, Equatable {
+    public var kind: ErrorKind { .badInput }
     public let file: String
     /// "line 12" for CSV, "result.list[3]" for JSON.
     public let location: String

@@ -41,7 +41,8 @@ public struct DownloadReport: Sendable {
 }
 
 /// A candle from the exchange that breaks the bar rules.
-public struct DownloadError: Error, CustomStringConvertible {
+public struct DownloadError: KindedError {
+    public var kind: ErrorKind { .internal }
     public let detail: String
     public var description: String { detail }
 }

@@ -166,7 +166,8 @@ public struct SyntheticMarket: Sendable {
 }
 
 /// An invalid generator setting.
-public enum SynthError: Error, CustomStringConvertible, Equatable {
+public enum SynthError: KindedError, Equatable {
+    public var kind: ErrorKind { .badInput }
     case invalid(String, String)
     public var description: String {
         if case let .invalid(field, expected) = self { return "synthetic data: \(field): expected \(expected)" }

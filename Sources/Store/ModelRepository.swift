@@ -1,3 +1,4 @@
+import Market
 import Foundation
 import GRDB
 
@@ -31,7 +32,15 @@ public struct ModelEntry: Sendable, Equatable, Codable {
 }
 
 /// Why a registry operation was refused.
-public enum ModelRegistryError: Error, CustomStringConvertible, Equatable {
+public enum ModelRegistryError: KindedError, Equatable {
+    public var kind: ErrorKind {
+        switch self {
+        case .unknown: .notFound
+        case .noEarlierVersion: .conflict
+        case .deletingActive: .refused
+        }
+    }
+
     case unknown(String)
     case noEarlierVersion(String)
     case deletingActive(String)
@@ -99,17 +108,6 @@ public struct ModelRepository: Sendable {
             try db.execute(sql: "UPDATE models SET active = 0 WHERE name = ?", arguments: [name])
             try db.execute(sql: "UPDATE models SET active = 1 WHERE name = ? AND version = ?", arguments: [name, version])
         }
-    }
-
-    /// Activates the newest version older than the active one; returns it.
-    @discardableResult
-    public func rollback(_ name: String) throws -> ModelEntry {
-        let current = try entry(name)
-        guard let previous = try list(name: name).filter({ $0.version < current.version }).last else {
-            throw ModelRegistryError.noEarlierVersion(name)
-        }
-        try promote(name, version: previous.version)
-        return try entry(name, version: previous.version)
     }
 
     /// Removes an inactive version from the registry (the caller removes its files).

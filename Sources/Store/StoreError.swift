@@ -1,5 +1,14 @@
+import Market
+
 /// Failures opening or using the SQLite store, with what the user can do about them.
-public enum StoreError: Error, Equatable, CustomStringConvertible {
+public enum StoreError: KindedError, Equatable {
+    public var kind: ErrorKind {
+        switch self {
+        case .newerSchema: .refused
+        case .cannotOpen: .badInput
+        }
+    }
+
     case newerSchema(path: String, unknownMigrations: [String], knownLatest: String)
     case cannotOpen(path: String, reason: String)
 

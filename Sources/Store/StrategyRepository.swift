@@ -1,3 +1,4 @@
+import Market
 import Foundation
 import GRDB
 
@@ -65,7 +66,15 @@ public struct StrategyEvent: Sendable, Equatable, Codable {
     public let reason: String
 }
 
-public enum StrategyStoreError: Error, CustomStringConvertible, Equatable {
+public enum StrategyStoreError: KindedError, Equatable {
+    public var kind: ErrorKind {
+        switch self {
+        case .unknown: .notFound
+        case .exists: .conflict
+        case .corrupt: .internal
+        }
+    }
+
     case unknown(String)
     case exists(String)
     case corrupt(String)

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Market
 import NumericKit
 
 /// The `mlbot` command line: research, service and control in one binary.
@@ -29,6 +31,15 @@ struct MLBot: ParsableCommand {
 
     static func main() {
         ProcessTuning.configureForParallelKernels()
-        main(nil)
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as any KindedError {
+            // The exit status says what kind of failure it was (README: exit status).
+            FileHandle.standardError.write(Data("Error: \(error.description)\n".utf8))
+            Foundation.exit(error.kind.exitCode)
+        } catch {
+            exit(withError: error)
+        }
     }
 }

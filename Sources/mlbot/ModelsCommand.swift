@@ -22,18 +22,6 @@ struct ModelsCommand: ParsableCommand {
         subcommands: [List.self, Show.self, Promote.self, Rollback.self, Delete.self]
     )
 
-    /// NAME or NAME@VERSION.
-    static func parse(_ ref: String, requireVersion: Bool) throws -> (String, Int?) {
-        let parts = ref.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count <= 2, !parts[0].isEmpty else { throw ValidationError("expected NAME or NAME@VERSION, got '\(ref)'") }
-        if parts.count == 2 {
-            guard let v = Int(parts[1]), v > 0 else { throw ValidationError("expected a positive version after '@', got '\(parts[1])'") }
-            return (String(parts[0]), v)
-        }
-        if requireVersion { throw ValidationError("expected NAME@VERSION, got '\(ref)'") }
-        return (String(parts[0]), nil)
-    }
-
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List registered models.", discussion: "Example:\n  mlbot models list --json")
         @OptionGroup var global: GlobalOptions
@@ -66,9 +54,9 @@ struct ModelsCommand: ParsableCommand {
         @Argument(help: "NAME (the active version) or NAME@VERSION.") var model: String
 
         func run() throws {
-            let (name, version) = try ModelsCommand.parse(model, requireVersion: false)
+            let ref = try ModelReference(parsing: model, requireVersion: false)
             let store = try global.openStore(try global.loadConfig(), mustExist: true)
-            let entry = try store.models.entry(name, version: version)
+            let entry = try store.models.entry(ref.name, version: ref.version)
             let (manifest, _) = try ModelArtifact.load(URL(fileURLWithPath: entry.path))
             print("\(entry.name)@\(entry.version)\(entry.active ? " (active)" : "")  \(entry.path)")
             try JSONOutput.print(manifest)
@@ -80,12 +68,10 @@ struct ModelsCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "NAME@VERSION.") var model: String
         func run() throws {
-            let (name, version) = try ModelsCommand.parse(model, requireVersion: true)
+            let ref = try ModelReference(parsing: model, requireVersion: true)
             let store = try global.openStore(try global.loadConfig(), mustExist: true)
-            let entry = try store.models.entry(name, version: version)
-            _ = try ModelArtifact.load(URL(fileURLWithPath: entry.path))  // never activate a model that cannot load
-            try store.models.promote(name, version: version!)
-            print("\(name)@\(version!) is now active")
+            let e = try ModelRegistryRules.promote(store, name: ref.name, version: ref.version!)
+            print("\(e.name)@\(e.version) is now active")
         }
     }
 
@@ -95,21 +81,20 @@ struct ModelsCommand: ParsableCommand {
         @Argument(help: "NAME.") var name: String
         func run() throws {
             let store = try global.openStore(try global.loadConfig(), mustExist: true)
-            let e = try store.models.rollback(name)
+            let e = try ModelRegistryRules.rollback(store, name: name)
             print("\(name)@\(e.version) is now active")
         }
     }
 
     struct Delete: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete an inactive version and its files.", discussion: "Example:\n  mlbot models delete eth@1")
+        static let configuration = CommandConfiguration(abstract: "Delete an inactive version no paper or live strategy trades, and its files.", discussion: "Example:\n  mlbot models delete eth@1")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "NAME@VERSION.") var model: String
         func run() throws {
-            let (name, version) = try ModelsCommand.parse(model, requireVersion: true)
+            let ref = try ModelReference(parsing: model, requireVersion: true)
             let store = try global.openStore(try global.loadConfig(), mustExist: true)
-            let e = try store.models.delete(name, version: version!)
-            try? FileManager.default.removeItem(atPath: e.path)
-            print("deleted \(name)@\(version!) (\(e.path))")
+            let e = try ModelRegistryRules.delete(store, name: ref.name, version: ref.version!)
+            print("deleted \(e.name)@\(e.version) (\(e.path))")
         }
     }
 }

@@ -60,17 +60,13 @@ struct StrategiesCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List strategies, best deflated Sharpe ratio first.",
                                                         discussion: "Example:\n  mlbot strategies list --status candidate --json")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "Only this status: candidate, paper, live or retired.") var status: String?
+        @Option(help: "Only this status.") var status: StrategyRecord.Status?
         @Flag(help: "Print JSON (a list; keys: name, status, symbol, interval, feature_set, dsr, psr, sharpe, trades, trials, run_id, rank, model, data_from, data_to, created, status_since, paper_bars, paper_max_drawdown).")
         var json = false
 
         func run() throws {
-            let filter = try status.map { s -> StrategyRecord.Status in
-                guard let v = StrategyRecord.Status(rawValue: s) else { throw ValidationError("--status: expected candidate, paper, live or retired, got '\(s)'") }
-                return v
-            }
             let store = try global.openStore(try global.loadConfig(), mustExist: true)
-            let rows = try store.strategies.list(status: filter)
+            let rows = try store.strategies.list(status: status)
             if json { try JSONOutput.print(rows.map(Summary.init)); return }
             if rows.isEmpty { print("no strategies; find some with `mlbot discover` or add one with `mlbot strategies import FILE`"); return }
             let width = max(20, rows.map(\.name.count).max()!)
@@ -184,24 +180,19 @@ struct StrategiesCommand: ParsableCommand {
             discussion: "Example:\n  mlbot strategies promote disc-1-01\n  mlbot strategies promote disc-1-01 --to live")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Strategy name.") var name: String
-        @Option(help: "Target status: paper or live (default: the next step, never live).") var to: String?
+        @Option(help: "Target status (default: the next step, never live).") var to: Target?
+
+        /// Where `promote` may go.
+        enum Target: String, CaseIterable, ExpressibleByArgument {
+            case paper, live
+            var status: StrategyRecord.Status { self == .paper ? .paper : .live }
+        }
 
         func run() throws {
-            let target = try to.map { s -> StrategyRecord.Status in
-                guard let v = StrategyRecord.Status(rawValue: s), v == .paper || v == .live else { throw ValidationError("--to: expected paper or live, got '\(s)'") }
-                return v
-            }
             let cfg = try global.loadConfig()
             let store = try global.openStore(cfg, mustExist: true)
-            let r = try store.strategies.get(name)
-            let now = UTCTime.nowMs()
-            switch Graduation.promote(r, to: target, rules: cfg.strategies, nowMs: now) {
-            case let .allowed(status, reason):
-                try store.strategies.setStatus(name, from: r.status, to: status, timeMs: now, reason: reason)
-                print("\(name): \(r.status.rawValue) → \(status.rawValue) (\(reason))")
-            case let .refused(why):
-                throw ValidationError(why)
-            }
+            let c = try StrategyLifecycle.promote(store, name: name, to: to?.status, rules: cfg.strategies, nowMs: UTCTime.nowMs())
+            print("\(c.name): \(c.from.rawValue) → \(c.to.rawValue) (\(c.reason))")
         }
     }
 
@@ -214,10 +205,10 @@ struct StrategiesCommand: ParsableCommand {
 
         func run() throws {
             let store = try global.openStore(try global.loadConfig(), mustExist: true)
-            let r = try store.strategies.get(name)
-            guard r.status != .retired else { throw ValidationError("\(name) is already retired") }
-            try store.strategies.setStatus(name, from: r.status, to: .retired, timeMs: UTCTime.nowMs(), reason: reason)
-            print("\(name): \(r.status.rawValue) → retired (\(reason))")
+            let c = try StrategyLifecycle.retire(store, name: name, reason: reason, nowMs: UTCTime.nowMs())
+            print("\(c.name): \(c.from.rawValue) → retired (\(c.reason))")
         }
     }
 }
+
+extension StrategyRecord.Status: ExpressibleByArgument {}

@@ -32,7 +32,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "L2 penalty (ridge λ; logistic λ as 1/C; MLP weight decay).") var l2: Double?
     @Option(help: "MLP hidden layer sizes, e.g. 64,32.") var hidden = "64,32"
     @Option(help: "MLP maximum epochs.") var epochs = 30
-    @Option(help: "Balance class weights (logistic): none or balanced.") var classWeights = "none"
+    @Option(help: "Class weights (logistic).") var classWeights: LogisticRegression.ClassWeights = .none
     @Option(help: "First bar (ISO-8601 or epoch).") var from: String?
     @Option(help: "Last bar (ISO-8601 or epoch).") var to: String?
     @Option(help: "Walk-forward folds.") var folds = 5
@@ -55,8 +55,7 @@ struct TrainCommand: ParsableCommand {
         switch model {
         case .ridge: spec = .ridge(lambda: l2 ?? 1.0)
         case .logistic:
-            guard let w = LogisticRegression.ClassWeights(rawValue: classWeights) else { throw ValidationError("--class-weights must be none or balanced") }
-            spec = .logistic(lambda: l2 ?? 1.0, classWeights: w)
+            spec = .logistic(lambda: l2 ?? 1.0, classWeights: classWeights)
         case .mlp:
             var o = MLPClassifier.Options()
             let sizes = hidden.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -95,3 +94,4 @@ enum ModelKind: String, CaseIterable, ExpressibleByArgument { case ridge, logist
 
 extension WalkForward.Mode: ExpressibleByArgument {}
 extension Calibration.Method: ExpressibleByArgument {}
+extension LogisticRegression.ClassWeights: ExpressibleByArgument {}

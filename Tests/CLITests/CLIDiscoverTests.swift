@@ -105,10 +105,16 @@ import Testing
 
         // Graduation: an imported strategy has no trial count to deflate by; live never comes first.
         let promote = try CLI.run(["strategies", "promote", "copy", "--db", db], in: dir)
-        #expect(promote.status != 0 && promote.err.contains("no deflated Sharpe ratio"), "\(promote.err)")
+        // Exit statuses say the kind (README): 5 refused by a rule, 3 not found, 4 conflict, 64 bad input.
+        #expect(promote.status == 5 && promote.err.contains("no deflated Sharpe ratio"), "\(promote.err)")
         let live = try CLI.run(["strategies", "promote", "copy", "--to", "live", "--db", db], in: dir)
-        #expect(live.status != 0 && live.err.contains("paper first"))
+        #expect(live.status == 5 && live.err.contains("paper first"))
+        let nowhere = try CLI.run(["strategies", "promote", "copy", "--to", "retired", "--db", db], in: dir)
+        #expect(nowhere.status == 64 && nowhere.err.contains("paper") && nowhere.err.contains("live"), "\(nowhere.err)")
+        #expect(try CLI.run(["strategies", "promote", "nosuch", "--db", db], in: dir).status == 3)
         #expect(try CLI.run(["strategies", "retire", "copy", "--db", db, "--reason", "test"], in: dir).status == 0)
+        let again = try CLI.run(["strategies", "retire", "copy", "--db", db, "--reason", "test"], in: dir)
+        #expect(again.status == 4 && again.err.contains("already retired"), "\(again.err)")
         let show = try json(try CLI.run(["strategies", "show", "copy", "--db", db, "--json"], in: dir).out) as! [String: Any]
         #expect((show["events"] as! [[String: Any]]).map { $0["to"] as! String } == ["candidate", "retired"])
         #expect(show["backtest"] is NSNull)

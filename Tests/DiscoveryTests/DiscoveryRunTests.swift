@@ -141,7 +141,7 @@ extension DiscoveryOutcome {
         guard case .interrupted(let done) = first else { Issue.record("the run was not interrupted"); return }
         #expect(done < 8)
         // Another seed or space would not be the same run.
-        #expect(throws: DiscoveryRun.RunError.self) { try DiscoveryRun.run(resumed.request(space, run: "x", seed: 2), store: resumed.store) }
+        #expect { try DiscoveryRun.run(resumed.request(space, run: "x", seed: 2), store: resumed.store) } throws: { ErrorKind.of($0) == .conflict }
         let rest = try #require(try DiscoveryRun.run(resumed.request(space, run: "x"), store: resumed.store).report)
         #expect(rest.resumed)
         #expect(try resumed.store.discovery.candidates(run: "x") == straight.store.discovery.candidates(run: "x"))

@@ -3,6 +3,8 @@ import Discovery
 import Foundation
 import NumericKit
 import Store
+import Market
+import TestSupport
 import Testing
 
 /// A candidate record with the given out-of-sample figures and per-bucket returns.
@@ -95,5 +97,23 @@ func candidate(key: Int, variant: Int = 0, rung: Int = 1, sharpe: Double, trades
         #expect(allowed(Graduation.promote(record(.paper), to: .live, rules: rules, nowMs: 30 * day)) == nil)   // no paper record
         #expect(allowed(Graduation.promote(record(.retired), to: .paper, rules: rules, nowMs: 0)) == nil)
         #expect(allowed(Graduation.promote(record(.live), to: .live, rules: rules, nowMs: 0)) == nil)
+    }
+}
+
+@Suite struct StrategyLifecycleTests {
+    @Test func refusalsChangeNothingAndSayTheirKind() throws {
+        let store = try DataStore(path: try Fixtures.temporaryDirectory().appendingPathComponent("s.sqlite").path)
+        try store.strategies.save(StrategyRecord(name: "s", status: .candidate, symbol: "BTCUSDT", interval: "1m", featureSet: "default", featureHash: "h",
+                                                 definition: "", dsr: 0.5, createdMs: 0), reason: "test")
+        let rules = GraduationRules(minDSR: 0.95)
+        #expect { try StrategyLifecycle.promote(store, name: "s", to: nil, rules: rules, nowMs: 1) } throws: { ErrorKind.of($0) == .refused }
+        #expect(try store.strategies.get("s").status == .candidate && store.strategies.events("s").count == 1)
+        #expect { try StrategyLifecycle.promote(store, name: "x", to: nil, rules: rules, nowMs: 1) } throws: { ErrorKind.of($0) == .notFound }
+        let paper = try StrategyLifecycle.promote(store, name: "s", to: .paper, rules: GraduationRules(minDSR: 0.4), nowMs: 2)
+        #expect(paper.from == .candidate && paper.to == .paper && paper.reason.contains("0.5000"))
+        #expect { try StrategyLifecycle.retire(store, name: "s", reason: "  ", nowMs: 3) } throws: { ErrorKind.of($0) == .badInput }
+        try StrategyLifecycle.retire(store, name: "s", reason: "edge gone", nowMs: 3)
+        #expect { try StrategyLifecycle.retire(store, name: "s", reason: "again", nowMs: 4) } throws: { ErrorKind.of($0) == .conflict }
+        #expect(try store.strategies.events("s").map(\.to) == ["candidate", "paper", "retired"])
     }
 }

@@ -82,16 +82,47 @@ let smallMLP: ModelSpec = {
         third.promote = true
         _ = try third.run(store: store)
         #expect(try store.models.list().map(\.active) == [false, false, true])
-        #expect(try store.models.rollback("m").version == 2)
-        #expect(try store.models.rollback("m").version == 1)
-        #expect(throws: ModelRegistryError.noEarlierVersion("m")) { try store.models.rollback("m") }
-        try store.models.promote("m", version: 3)
-        #expect(throws: ModelRegistryError.deletingActive("m@3")) { try store.models.delete("m", version: 3) }
-        _ = try store.models.delete("m", version: 1)
+        #expect(try ModelRegistryRules.rollback(store, name: "m").version == 2)
+        #expect(try ModelRegistryRules.rollback(store, name: "m").version == 1)
+        #expect(throws: ModelRegistryError.noEarlierVersion("m")) { try ModelRegistryRules.rollback(store, name: "m") }
+        try ModelRegistryRules.promote(store, name: "m", version: 3)
+        #expect(throws: ModelRegistryError.deletingActive("m@3")) { try ModelRegistryRules.delete(store, name: "m", version: 3) }
+        let one = try store.models.entry("m", version: 1)
+        #expect(FileManager.default.fileExists(atPath: one.path))
+        _ = try ModelRegistryRules.delete(store, name: "m", version: 1)
+        #expect(!FileManager.default.fileExists(atPath: one.path))
         #expect(try store.models.list().map(\.version) == [2, 3])
         #expect(try store.models.nextVersion("m") == 4)
         #expect(try store.models.list().filter(\.active).count == 1)
         #expect(throws: ModelRegistryError.unknown("m@7")) { try store.models.entry("m", version: 7) }
+    }
+
+    @Test func aModelThatCannotLoadOrThatAStrategyTradesIsKept() throws {
+        let (store, dir) = try trainingFixture()
+        let first = try job(.logistic(lambda: 1, classWeights: .none), dir: dir).run(store: store).entry
+        var second = try job(.logistic(lambda: 5, classWeights: .none), dir: dir)
+        second.promote = true
+        _ = try second.run(store: store)
+        // A paper strategy trading version 1: deleting it is refused, and nothing changes.
+        try store.strategies.save(StrategyRecord(name: "s", status: .paper, symbol: "ETHUSDT", interval: "1m", featureSet: "default", featureHash: "h",
+                                                 definition: "", modelName: "m", modelVersion: first.version, createdMs: 0, statusMs: 0), reason: "test")
+        #expect { try ModelRegistryRules.delete(store, name: "m", version: 1) } throws: {
+            ErrorKind.of($0) == .refused && "\($0)".contains("paper strategy 's'")
+        }
+        #expect(try store.models.list().map(\.version) == [1, 2])
+        // Version 1's weights damaged: rolling back to it is refused, version 2 stays active.
+        let weights = try FileManager.default.contentsOfDirectory(atPath: first.path).filter { $0 != "model.json" }
+        for w in weights { try Data("broken".utf8).write(to: URL(fileURLWithPath: first.path).appendingPathComponent(w)) }
+        #expect(throws: ModelLoadError.self) { try ModelRegistryRules.rollback(store, name: "m") }
+        #expect(try store.models.entry("m").version == 2)
+    }
+
+    @Test func modelReferencesAreParsedWithClearErrors() throws {
+        #expect(try ModelReference(parsing: "m@3", requireVersion: true) == ModelReference(name: "m", version: 3))
+        #expect(try ModelReference(parsing: "m", requireVersion: false) == ModelReference(name: "m", version: nil))
+        for bad in ["m", "@2", "m@0", "m@x", "m@1@2"] {
+            #expect { try ModelReference(parsing: bad, requireVersion: true) } throws: { ErrorKind.of($0) == .badInput }
+        }
     }
 }
 
