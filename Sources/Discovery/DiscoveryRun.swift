@@ -101,6 +101,10 @@ public enum DiscoveryRun {
                                   expected: "outputs of feature set '\(set.name)'; unknown: \(unknown.joined(separator: ", "))")
             }
         }
+        for b in space.baselines where !set.outputs.contains(b.rule.feature) {
+            throw ConfigError(file: space.file, line: nil, field: "baselines.\(b.name).feature",
+                              expected: "an output of feature set '\(set.name)', got '\(b.rule.feature)'")
+        }
         let data = try space.symbols.map { try StrategyData.load(store, symbol: $0, interval: space.interval, set: set, from: request.from, to: request.to) }
         let dataKey = ([set.contentHash] + data.map { d in
             "\(d.series.symbol.name):\(d.series.openTime.first!)-\(d.series.openTime.last!):\(d.series.count)"
@@ -138,6 +142,8 @@ public enum DiscoveryRun {
 
         for rung in 0..<rungs {
             let f = fraction(rung)
+            // Baselines train nothing: they join at the last rung, on all the bars.
+            if rung == rungs - 1 { alive += space.baselineIndices }
             let done = Set(try store.discovery.candidates(run: request.runId, rung: rung).map(\.keyIndex))
             let todo = alive.filter { !done.contains($0) }
             if !todo.isEmpty {
@@ -149,7 +155,7 @@ public enum DiscoveryRun {
                 let context = EvaluationContext(space: space, set: set, runId: request.runId, rung: rung, bucketMs: bucketMs,
                                                 prepared: Dictionary(uniqueKeysWithValues: zip(space.symbols.map(\.name), prepared)))
                 let atRung = alive.count, before = workBefore
-                let stopped = try evaluate(todo, keys: keys, variants: variants, context: context, store: store, workers: request.workers,
+                let stopped = try evaluate(todo, context: context, store: store, workers: request.workers,
                                            shouldStop: shouldStop) { finished in
                     progress(DiscoveryProgress(rung: rung, rungs: rungs, modelsDone: done.count + finished, modelsAtRung: atRung,
                                                fraction: (before + Double(done.count + finished) * f) / totalWork))
@@ -176,10 +182,10 @@ public enum DiscoveryRun {
         let savedNames = Dictionary(uniqueKeysWithValues: saved.map { ($0.rank!, $0.name) })
         let barsPerYear = space.interval.barsPerYear
         let entries = try ranking.ranked.map { c -> DiscoveryReport.Entry in
-            let key = keys[c.keyIndex]
             let metrics = try BacktestStorage.metrics(json: c.metricsJSON ?? "")
             let isSharpe = c.inSampleSharpe ?? .nan
-            return DiscoveryReport.Entry(rank: c.rank!, spec: space.spec(key, variants[c.variant], name: candidateName(c)), subset: key.subset.name,
+            return DiscoveryReport.Entry(rank: c.rank!, spec: space.spec(keyIndex: c.keyIndex, variant: c.variant, name: candidateName(c)),
+                                         subset: space.subsetName(keyIndex: c.keyIndex),
                                          metrics: metrics, psr: c.psr ?? .nan, dsr: c.dsr ?? .nan,
                                          inSampleSharpe: isSharpe * barsPerYear.squareRoot(),
                                          degradation: isSharpe > 0 ? 1 - (c.sharpe ?? 0) / isSharpe : nil, savedAs: savedNames[c.rank!])
@@ -200,7 +206,7 @@ public enum DiscoveryRun {
 
     /// Evaluates `todo` on `workers` threads, storing each model's candidates in one transaction.
     /// Returns true when stopped early on request.
-    static func evaluate(_ todo: [Int], keys: [SearchSpace.ModelKey], variants: [SearchSpace.RuleVariant], context: EvaluationContext,
+    static func evaluate(_ todo: [Int], context: EvaluationContext,
                          store: DataStore, workers: Int, shouldStop: @Sendable () -> Bool, finished: @Sendable (Int) -> Void) throws -> Bool {
         let next = Atomic<Int>(0)
         let state = Mutex<(finished: Int, failure: (any Error)?, stopped: Bool)>((0, nil, false))
@@ -211,7 +217,7 @@ public enum DiscoveryRun {
                 let position = next.wrappingAdd(1, ordering: .relaxed).oldValue
                 guard position < todo.count else { return }
                 do {
-                    try store.discovery.save(candidates(for: todo[position], key: keys[todo[position]], variants: variants, context: context))
+                    try store.discovery.save(candidates(for: todo[position], context: context))
                     let count = state.withLock { s -> Int in s.finished += 1; return s.finished }
                     finished(count)
                 } catch {
@@ -225,11 +231,12 @@ public enum DiscoveryRun {
         return outcome.stopped
     }
 
-    /// One model key trained once, then every rule variant backtested on its predictions. A key
-    /// that cannot be trained (too few rows, one class) is recorded with the reason, not retried.
-    static func candidates(for index: Int, key: SearchSpace.ModelKey, variants: [SearchSpace.RuleVariant], context c: EvaluationContext) throws -> [CandidateRecord] {
-        let prepared = c.prepared[key.symbol.name]!
-        let specs = variants.enumerated().map { v, variant in c.space.spec(key, variant, name: "k\(index)-v\(v)") }
+    /// One model key trained once (or a baseline's rule applied), then every rule variant
+    /// backtested on its predictions. A key that cannot be trained (too few rows, one class) is
+    /// recorded with the reason, not retried.
+    static func candidates(for index: Int, context c: EvaluationContext) throws -> [CandidateRecord] {
+        let specs = c.space.specs(keyIndex: index) { "k\(index)-v\($0)" }
+        let prepared = c.prepared[specs[0].symbol.name]!
         func failed(_ reason: String) -> [CandidateRecord] {
             specs.enumerated().map { v, spec in
                 CandidateRecord(runId: c.runId, rung: c.rung, keyIndex: index, variant: v, definition: spec.yaml, error: reason, observations: 0,
@@ -285,24 +292,26 @@ public enum DiscoveryRun {
                 saved.append(existing)
                 continue
             }
-            let key = space.modelKeys[c.keyIndex]
-            let spec = space.spec(key, space.ruleVariants[c.variant], name: name)
-            let d = data[space.symbols.firstIndex(of: key.symbol)!]
-            let p = prepared[key.symbol.name] ?? PreparedSeries(series: d.series, reference: d.reference, set: set)
-            prepared[key.symbol.name] = p
+            let spec = space.spec(keyIndex: c.keyIndex, variant: c.variant, name: name)
+            let d = data[space.symbols.firstIndex(of: spec.symbol)!]
+            let p = prepared[spec.symbol.name] ?? PreparedSeries(series: d.series, reference: d.reference, set: set)
+            prepared[spec.symbol.name] = p
             let definition = try spec.definition(set: set)
             let predictions = try StrategyEvaluator.predict(definition, on: p)
             let e = StrategyEvaluator.trade(definition, predictions: predictions, on: p)
             let (result, psr) = try request.finalBacktest?(name, definition, d.series, d.reference) ?? (e.backtest, e.psr)
-            let job = TrainingJob(set: definition.set, symbol: key.symbol, interval: space.interval, spec: definition.model, cv: definition.cv,
-                                  calibration: definition.calibration, name: name, seed: request.seed, modelsDirectory: request.modelsDirectory, promote: true)
-            let model = try job.save(predictions.training, firstMs: predictions.firstSampleMs, lastMs: predictions.lastSampleMs,
-                                     samples: predictions.samples, store: store)
+            var model: ModelEntry?
+            if let training = predictions.training {
+                let job = TrainingJob(set: definition.set, symbol: spec.symbol, interval: space.interval, spec: definition.model, cv: definition.cv,
+                                      calibration: definition.calibration, name: name, seed: request.seed, modelsDirectory: request.modelsDirectory, promote: true)
+                model = try job.save(training, firstMs: predictions.firstSampleMs, lastMs: predictions.lastSampleMs,
+                                     samples: predictions.samples, store: store).entry
+            }
             let record = StrategyRecord(
-                name: name, status: .candidate, symbol: key.symbol.name, interval: space.interval.name, featureSet: set.name,
+                name: name, status: .candidate, symbol: spec.symbol.name, interval: space.interval.name, featureSet: set.name,
                 featureHash: set.contentHash, definition: spec.yaml, dataFromMs: d.series.openTime.first, dataToMs: d.series.openTime.last,
                 runId: request.runId, rank: c.rank, trials: trials, dsr: c.dsr, psr: c.psr, sharpe: result.metrics.sharpe,
-                trades: result.metrics.trades, modelName: name, modelVersion: model.entry.version, createdMs: UTCTime.nowMs())
+                trades: result.metrics.trades, modelName: model?.name, modelVersion: model?.version, createdMs: UTCTime.nowMs())
             try store.strategies.save(record, reason: String(format: "found by discovery run %@: rank %d of %d trials, deflated Sharpe %.4f",
                                                              request.runId, c.rank!, trials, c.dsr ?? .nan))
             try store.backtests.save(try BacktestStorage.record(result, psr: psr, strategy: name))

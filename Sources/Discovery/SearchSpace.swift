@@ -32,6 +32,15 @@ public struct SearchSpace: Sendable {
         public let longShort: Bool
     }
 
+    /// A rule strategy searched beside the models as a baseline: nothing is trained, it is
+    /// evaluated once on all the bars (at the last rung) with every exit and sizing, and it counts
+    /// as trials and ranks like any candidate, so a model has to beat it to be saved above it.
+    public struct Baseline: Sendable, Equatable {
+        public let name: String
+        public let rule: FeatureRule
+        public let longShort: Bool
+    }
+
     /// How the search runs and what it keeps.
     public struct Settings: Sendable, Equatable {
         /// Most configurations (model keys × rule variants) to evaluate; nil: the whole space.
@@ -64,6 +73,7 @@ public struct SearchSpace: Sendable {
     public let cv: WalkForward
     public let calibration: Calibration.Method
     public let costs: ExecutionModel
+    public let baselines: [Baseline]
     public var settings: Settings
 
     public static func load(path: String) throws -> SearchSpace {
@@ -76,7 +86,7 @@ public struct SearchSpace: Sendable {
     public static func parse(yaml: String, file: String) throws -> SearchSpace {
         let root = try YAMLMap(yaml: yaml, file: file)
         try root.requireOnly(["symbols", "interval", "feature_set", "feature_subsets", "models", "horizons", "thresholds", "exits", "sizing",
-                              "long_short", "cv", "calibration", "costs", "search"])
+                              "long_short", "cv", "calibration", "costs", "search", "baselines"])
         let symbolNames = try root.strings("symbols") ?? { throw root.error("symbols", "a list of symbols, e.g. [BTCUSDT, ETHUSDT]") }()
         guard !symbolNames.isEmpty, Set(symbolNames).count == symbolNames.count else { throw root.error("symbols", "a non-empty list without repeats") }
         let symbols = try symbolNames.map { name in
@@ -107,6 +117,17 @@ public struct SearchSpace: Sendable {
         let thresholds = try root.doubles("thresholds", range: 0.5...1) ?? { throw root.error("thresholds", "entry probabilities, e.g. [0.55, 0.6]") }()
         let exits = try (try root.maps("exits") ?? []).flatMap(StrategySections.exits)
         let sizings = try (try root.mapOrMaps("sizing") ?? []).flatMap(StrategySections.sizings)
+        var baselines: [Baseline] = []
+        for b in try root.maps("baselines") ?? [] {
+            guard let name = try b.string("name"), !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+                throw b.error("name", "a baseline name of letters, digits, '-' or '_', e.g. ema-cross")
+            }
+            guard !baselines.contains(where: { $0.name == name }) else { throw b.error("name", "each baseline name once") }
+            guard let rule = try StrategySections.rule(b, extra: ["name", "long_short"]) else {
+                throw b.error("rule", "above, below or band, e.g. {name: ema-cross, rule: above, feature: ema_ratio_10_50, level: 0}")
+            }
+            baselines.append(Baseline(name: name, rule: rule, longShort: try b.bool("long_short") ?? false))
+        }
         let search = try root.map("search")
         try search?.requireOnly(["budget", "min_trades", "top_k", "max_correlation", "eta", "rungs"])
         let settings = Settings(budget: try search?.int("budget", range: 1...10_000_000), minTrades: try search?.int("min_trades", range: 0...1_000_000) ?? 30,
@@ -117,7 +138,7 @@ public struct SearchSpace: Sendable {
                            horizons: horizons, thresholds: thresholds, exits: exits.isEmpty ? [.hold] : exits,
                            sizings: sizings.isEmpty ? [.fixed(fraction: 0.1)] : sizings, longShort: try root.bools("long_short") ?? [false],
                            cv: try StrategySections.cv(try root.map("cv")), calibration: try StrategySections.calibration(root),
-                           costs: try StrategySections.costs(try root.map("costs")), settings: settings)
+                           costs: try StrategySections.costs(try root.map("costs")), baselines: baselines, settings: settings)
     }
 
     /// Every model key, symbols outermost, then subsets, models, horizons.
@@ -128,6 +149,42 @@ public struct SearchSpace: Sendable {
     /// Every rule variant, thresholds outermost, then exits, sizings, long/short.
     public var ruleVariants: [RuleVariant] {
         thresholds.flatMap { t in exits.flatMap { e in sizings.flatMap { z in longShort.map { RuleVariant(threshold: t, exit: e, sizing: z, longShort: $0) } } } }
+    }
+
+    /// Baseline keys, numbered after the model keys: symbols outermost, then baselines.
+    public var baselineKeys: [(symbol: Symbol, baseline: Baseline)] {
+        symbols.flatMap { s in baselines.map { (s, $0) } }
+    }
+
+    /// A baseline's variants: every exit × sizing (its rule fixes the threshold and the side).
+    public var baselineVariants: [RuleVariant] {
+        exits.flatMap { e in sizings.map { RuleVariant(threshold: 1, exit: e, sizing: $0, longShort: false) } }
+    }
+
+    public func isBaseline(_ keyIndex: Int) -> Bool { keyIndex >= modelKeys.count }
+
+    /// Key indices of the baselines.
+    public var baselineIndices: [Int] { Array(modelKeys.count..<(modelKeys.count + baselineKeys.count)) }
+
+    /// Every candidate of one key (model or baseline), in variant order.
+    public func specs(keyIndex: Int, name: (Int) -> String) -> [StrategySpec] {
+        let count = isBaseline(keyIndex) ? baselineVariants.count : ruleVariants.count
+        return (0..<count).map { spec(keyIndex: keyIndex, variant: $0, name: name($0)) }
+    }
+
+    /// The candidate at (key index, variant index), model or baseline, as a strategy.
+    public func spec(keyIndex: Int, variant: Int, name: String) -> StrategySpec {
+        let keys = modelKeys
+        guard keyIndex >= keys.count else { return spec(keys[keyIndex], ruleVariants[variant], name: name) }
+        let (symbol, b) = baselineKeys[keyIndex - keys.count]
+        let v = baselineVariants[variant]
+        return StrategySpec(name: name, symbol: symbol, interval: interval, featureSet: featureSet, model: .logistic(lambda: 1, classWeights: .none),
+                            threshold: 1, longShort: b.longShort, exit: v.exit, sizing: v.sizing, costs: costs, rule: b.rule)
+    }
+
+    /// What a ranked candidate is called in reports: its feature subset, or the baseline's name.
+    public func subsetName(keyIndex: Int) -> String {
+        isBaseline(keyIndex) ? "baseline:\(baselineKeys[keyIndex - modelKeys.count].baseline.name)" : modelKeys[keyIndex].subset.name
     }
 
     /// The candidate at (key, variant) as a strategy.
@@ -146,6 +203,7 @@ public struct SearchSpace: Sendable {
             text += key.subset.name + "\n"
             for v in variants { text += spec(key, v, name: "c").yaml }
         }
+        for i in baselineIndices { text += specs(keyIndex: i, name: { _ in "c" }).map(\.yaml).joined() }
         return Digest.sha256Hex(text)
     }
 

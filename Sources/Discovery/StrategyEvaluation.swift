@@ -15,9 +15,13 @@ public struct StrategyDefinition: Sendable {
     public var execution: ExecutionModel
     /// The outputs of `set` the model sees (nil: all).
     public var features: [String]?
+    /// A rule strategy's signal: when set, P(up) comes from this rule over one feature output and
+    /// `model`, `cv` and `calibration` are not used (nothing is trained).
+    public var rule: FeatureRule?
 
     public init(set: FeatureSet, model: ModelSpec, cv: WalkForward, calibration: Calibration.Method, rules: SignalRules, execution: ExecutionModel,
-                features: [String]? = nil) {
+                features: [String]? = nil, rule: FeatureRule? = nil) {
+        self.rule = rule
         self.set = set
         self.model = model
         self.cv = cv
@@ -30,7 +34,8 @@ public struct StrategyDefinition: Sendable {
 
 /// The model stage of an evaluation, shared by every rule variant of one model.
 public struct StrategyPredictions: Sendable {
-    public let training: TrainReport
+    /// The walk-forward training behind the predictions (nil for a rule strategy).
+    public let training: TrainReport?
     /// Index in the series of the first bar with an out-of-sample prediction.
     public let firstRow: Int
     /// Calibrated out-of-sample P(up) per bar (NaN where there is none).
@@ -47,7 +52,8 @@ public struct StrategyPredictions: Sendable {
 /// second walk-forward test block on), with the model evaluation behind it.
 public struct StrategyEvaluation: Sendable {
     public let backtest: BacktestResult
-    public let training: TrainReport
+    /// nil for a rule strategy.
+    public let training: TrainReport?
     /// Index in the series of the first bar with an out-of-sample prediction.
     public let firstRow: Int
     public let moments: SharpeStatistics.Moments
@@ -74,6 +80,7 @@ public enum StrategyEvaluator {
 
     /// The expensive stage: purged walk-forward training with out-of-sample predictions per bar.
     public static func predict(_ s: StrategyDefinition, on p: PreparedSeries) throws -> StrategyPredictions {
+        if let rule = s.rule { return try predict(rule, on: p) }
         let frame = p.frame(for: s)
         let data = Dataset(frame, closes: p.series.close)
         let report = try Trainer.train(data, spec: s.model, cv: s.cv, calibration: s.calibration, span: frame)
@@ -87,6 +94,20 @@ public enum StrategyEvaluator {
         return StrategyPredictions(training: report, firstRow: first, outOfSample: oos, inSample: inSample,
                                    firstSampleMs: p.series.openTime[data.rows.first!], lastSampleMs: p.series.openTime[data.rows.last!],
                                    samples: data.count)
+    }
+
+    /// A rule strategy's probabilities: the rule over its feature at every bar once the feature is
+    /// warm. Nothing is fitted, so in and out of sample are the same thing.
+    static func predict(_ rule: FeatureRule, on p: PreparedSeries) throws -> StrategyPredictions {
+        guard let x = p.frame.column(rule.feature) else {
+            throw Failure(.badInput, "feature set '\(p.set.name)' has no output '\(rule.feature)' (outputs: \(p.set.outputs.joined(separator: ", ")))")
+        }
+        let probabilities = x.map(rule.probability)
+        guard let first = probabilities.firstIndex(where: { !$0.isNaN }) else {
+            throw Failure(.badInput, "'\(rule.feature)' never has a value over these \(p.series.count) bars (too few for its warm-up)")
+        }
+        return StrategyPredictions(training: nil, firstRow: first, outOfSample: probabilities, inSample: Array(probabilities[first...]),
+                                   firstSampleMs: p.series.openTime[first], lastSampleMs: p.series.openTime.last!, samples: 0)
     }
 
     /// The cheap stage: signal rules and the costed simulator over the out-of-sample bars.

@@ -18,6 +18,9 @@ import Market
 ///     cv: {folds: 5, mode: expanding, embargo: 0}
 ///     calibration: platt                        # platt | isotonic
 ///     signal: {threshold: 0.6, long_short: false}
+///     # or a rule strategy (no model, cv or calibration): the seed bots' baselines
+///     # signal: {rule: above, feature: ema_ratio_10_50, level: 0, long_short: true}
+///     # signal: {rule: band, feature: rsi_14, lower: 30, upper: 70}
 ///     exit: {kind: hold}                        # hold | opposite | atr (take_profit, stop_loss)
 ///     sizing: {kind: fixed, fraction: 0.1}      # fixed (of the capital) | vol_target (annual); default fixed 0.1
 ///     costs: {taker_fee: 0.00055, slippage_bps: 1, range_share: 0}
@@ -79,17 +82,28 @@ public struct StrategyFile: Sendable {
         let featureSet = try required("feature_set", "a feature set name (features/<name>.yaml)")
         let features = try root.strings("features")
         let horizon = try root.int("horizon", range: 1...100_000)
-        let m = try root.map("model") ?? { throw root.error("model", "a model section, e.g. {kind: logistic, l2: 1.0}") }()
-        let model = try StrategySections.one(try StrategySections.models(m), m, "l2")
         let s = try root.map("signal") ?? { throw root.error("signal", "a signal section, e.g. {threshold: 0.6}") }()
-        try s.requireOnly(["threshold", "long_short"])
-        guard let threshold = try s.double("threshold", range: 0.5...1) else { throw s.error("threshold", "a probability in 0.5...1") }
+        let rule = try StrategySections.rule(s, extra: ["long_short"])
+        let model: ModelSpec, threshold: Double
+        if rule != nil {
+            for key in ["model", "cv", "calibration", "features"] where root.has(key) {
+                throw root.error(key, "nothing: a rule strategy's signal is its rule (remove '\(key)', or give signal a threshold and a model)")
+            }
+            model = .logistic(lambda: 1, classWeights: .none)   // unused: nothing is trained
+            threshold = 1
+        } else {
+            let m = try root.map("model") ?? { throw root.error("model", "a model section, e.g. {kind: logistic, l2: 1.0}") }()
+            model = try StrategySections.one(try StrategySections.models(m), m, "l2")
+            try s.requireOnly(["threshold", "long_short"])
+            guard let t = try s.double("threshold", range: 0.5...1) else { throw s.error("threshold", "a probability in 0.5...1, or a rule") }
+            threshold = t
+        }
         let exitMap = try root.map("exit"), sizingMap = try root.map("sizing")
         let exit = try StrategySections.one(try StrategySections.exits(exitMap), exitMap ?? root, "exit")
         let sizing = try StrategySections.one(try StrategySections.sizings(sizingMap), sizingMap ?? root, "sizing")
         return StrategySpec(name: name, symbol: symbol, interval: interval, featureSet: featureSet, features: features, horizon: horizon,
                             model: model, cv: try StrategySections.cv(try root.map("cv")), calibration: try StrategySections.calibration(root),
                             threshold: threshold, longShort: try s.bool("long_short") ?? false, exit: exit, sizing: sizing,
-                            costs: try StrategySections.costs(try root.map("costs")))
+                            costs: try StrategySections.costs(try root.map("costs")), rule: rule)
     }
 }

@@ -83,6 +83,39 @@ enum StrategySections {
                               maxExposure: try k.double("max_exposure", range: 0.001...10) ?? 1)
     }
 
+    /// A rule signal, `{rule: above|below, feature: F, level: X}` or `{rule: band, feature: F,
+    /// lower: L, upper: U}`; nil when the map has no `rule` (a model strategy). `extra` are the
+    /// other keys the map may hold.
+    static func rule(_ s: YAMLMap, extra: [String]) throws -> FeatureRule? {
+        guard let name = try s.string("rule") else { return nil }
+        guard let condition = FeatureRule.Condition(rawValue: name) else { throw s.error("rule", "above, below or band, got '\(name)'") }
+        guard let feature = try s.string("feature"), !feature.isEmpty else {
+            throw s.error("feature", "the feature output the rule reads, e.g. ema_ratio_10_50")
+        }
+        let range = -1e12...1e12
+        switch condition {
+        case .above, .below:
+            try s.requireOnly(Set(["rule", "feature", "level"] + extra))
+            guard let level = try s.double("level", range: range) else { throw s.error("level", "the level the feature is compared with, e.g. 0") }
+            return FeatureRule(condition, feature: feature, level: level)
+        case .band:
+            try s.requireOnly(Set(["rule", "feature", "lower", "upper"] + extra))
+            guard let lower = try s.double("lower", range: range) else { throw s.error("lower", "the band's lower edge (long below it), e.g. 30") }
+            guard let upper = try s.double("upper", range: range), upper >= lower else {
+                throw s.error("upper", "the band's upper edge (short above it), at least lower")
+            }
+            return FeatureRule(.band, feature: feature, level: lower, upper: upper)
+        }
+    }
+
+    /// The canonical YAML of a rule's keys (without braces).
+    static func ruleYAML(_ r: FeatureRule) -> String {
+        switch r.condition {
+        case .above, .below: "rule: \(r.condition.rawValue), feature: \(r.feature), level: \(r.level)"
+        case .band: "rule: band, feature: \(r.feature), lower: \(r.level), upper: \(r.upper)"
+        }
+    }
+
     /// Exactly one value where a strategy file allows no choice.
     static func one<T>(_ values: [T], _ map: YAMLMap, _ key: String) throws -> T {
         guard values.count == 1 else { throw map.error(key, "one value (lists belong in a discovery search space)") }

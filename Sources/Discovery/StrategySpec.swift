@@ -35,11 +35,15 @@ public struct StrategySpec: Sendable, Equatable {
     public var sizing: SignalRules.Sizing
     /// Fees, slippage and exposure cap (shorting follows `longShort`).
     public var costs: ExecutionModel
+    /// A rule strategy's signal (`signal: {rule: …}`): when set, nothing is trained and `model`,
+    /// `cv` and `calibration` are not used; `threshold` is 1 (the rule's P(up) is 0, ½ or 1).
+    public var rule: FeatureRule?
 
     public init(name: String, symbol: Symbol, interval: Interval, featureSet: String, features: [String]? = nil, horizon: Int? = nil,
                 model: ModelSpec, cv: WalkForward = WalkForward(folds: 5), calibration: Calibration.Method = .platt, threshold: Double,
                 longShort: Bool = false, exit: ExitKind = .hold, sizing: SignalRules.Sizing = .fixed(fraction: 0.1),
-                costs: ExecutionModel = ExecutionModel()) {
+                costs: ExecutionModel = ExecutionModel(), rule: FeatureRule? = nil) {
+        self.rule = rule
         self.name = name; self.symbol = symbol; self.interval = interval; self.featureSet = featureSet; self.features = features
         self.horizon = horizon; self.model = model; self.cv = cv; self.calibration = calibration; self.threshold = threshold
         self.longShort = longShort; self.exit = exit; self.sizing = sizing; self.costs = costs
@@ -57,6 +61,9 @@ public struct StrategySpec: Sendable, Equatable {
     public func definition(set loaded: FeatureSet) throws -> StrategyDefinition {
         var set = loaded
         if let horizon { set = set.withHorizon(horizon) }
+        if let rule, !set.outputs.contains(rule.feature) {
+            throw SpecError(field: "signal.feature", expected: "an output of feature set '\(set.name)' (\(set.outputs.joined(separator: ", "))), got '\(rule.feature)'")
+        }
         if let features {
             let unknown = features.filter { !set.outputs.contains($0) }
             guard unknown.isEmpty, !features.isEmpty else {
@@ -75,7 +82,7 @@ public struct StrategySpec: Sendable, Equatable {
         execution.allowShort = longShort
         return StrategyDefinition(set: set, model: model, cv: cv, calibration: calibration,
                                   rules: SignalRules(threshold: threshold, exit: exitRule, sizing: sizing, longShort: longShort),
-                                  execution: execution, features: features)
+                                  execution: execution, features: features, rule: rule)
     }
 
     /// The canonical YAML form: `StrategyFile.parse(yaml:)` of it gives this spec back exactly.
@@ -84,15 +91,21 @@ public struct StrategySpec: Sendable, Equatable {
         var lines = ["name: \(name)", "symbol: \(symbol.name)", "interval: \(interval.name)", "feature_set: \(featureSet)"]
         if let features { lines.append("features: [\(features.joined(separator: ", "))]") }
         if let horizon { lines.append("horizon: \(horizon)") }
-        switch model {
-        case let .ridge(l): lines.append("model: {kind: ridge, l2: \(number(l))}")
-        case let .logistic(l, w): lines.append("model: {kind: logistic, l2: \(number(l)), class_weights: \(w.rawValue)}")
-        case let .mlp(o):
-            lines.append("model: {kind: mlp, hidden: [\(o.hidden.map(String.init).joined(separator: ", "))], epochs: \(o.maxEpochs), l2: \(number(o.l2)), seed: \(o.seed)}")
+        if rule == nil {
+            switch model {
+            case let .ridge(l): lines.append("model: {kind: ridge, l2: \(number(l))}")
+            case let .logistic(l, w): lines.append("model: {kind: logistic, l2: \(number(l)), class_weights: \(w.rawValue)}")
+            case let .mlp(o):
+                lines.append("model: {kind: mlp, hidden: [\(o.hidden.map(String.init).joined(separator: ", "))], epochs: \(o.maxEpochs), l2: \(number(o.l2)), seed: \(o.seed)}")
+            }
         }
-        lines.append("cv: {folds: \(cv.folds), mode: \(cv.mode.rawValue), embargo: \(cv.embargo)}")
-        lines.append("calibration: \(calibration.rawValue)")
-        lines.append("signal: {threshold: \(number(threshold)), long_short: \(longShort)}")
+        if let rule {
+            lines.append("signal: {\(StrategySections.ruleYAML(rule)), long_short: \(longShort)}")
+        } else {
+            lines.append("cv: {folds: \(cv.folds), mode: \(cv.mode.rawValue), embargo: \(cv.embargo)}")
+            lines.append("calibration: \(calibration.rawValue)")
+            lines.append("signal: {threshold: \(number(threshold)), long_short: \(longShort)}")
+        }
         switch exit {
         case .hold: lines.append("exit: {kind: hold}")
         case .opposite: lines.append("exit: {kind: opposite}")

@@ -54,7 +54,7 @@ public struct BacktestJob {
                 return (n, s.file, s.record)
             }
         }
-        if mode == .model, loaded.contains(where: { $0.record == nil }) {
+        if mode == .model, loaded.contains(where: { $0.record == nil && $0.file.definition.rule == nil }) {
             throw Failure(.badInput, "--mode model runs a stored strategy's registered model; a strategy file has none (import it and train, or use --mode walk-forward)")
         }
         // One range per symbol, so strategies that share a symbol share its bars.
@@ -70,6 +70,10 @@ public struct BacktestJob {
             let data = try bars[s.file.symbol] ?? StrategyData.load(store, symbol: s.file.symbol, interval: s.file.interval, set: s.file.definition.set,
                                                                    from: loadFrom, to: hi)
             bars[s.file.symbol] = data
+            if s.file.definition.rule != nil {   // nothing trained: both modes run the rule
+                prepared.append(try StrategyBacktest.rule(name: s.name, definition: s.file.definition, series: data.series, reference: data.reference, from: lo))
+                continue
+            }
             switch mode {
             case .walkForward:
                 prepared.append(try StrategyBacktest.walkForward(name: s.name, definition: s.file.definition, series: data.series, reference: data.reference))

@@ -32,6 +32,12 @@ public struct PreparedStrategy {
     public let evaluation: StrategyEvaluation?
     /// The registered model behind a `model` run.
     public let model: ModelEntry?
+
+    public init(name: String, symbol: Symbol, interval: Interval, definition: StrategyDefinition, runtime: StrategyRuntime, series: BarSeries,
+                reference: BarSeries?, tradeFromMs: Int64, evaluation: StrategyEvaluation?, model: ModelEntry?) {
+        self.name = name; self.symbol = symbol; self.interval = interval; self.definition = definition; self.runtime = runtime
+        self.series = series; self.reference = reference; self.tradeFromMs = tradeFromMs; self.evaluation = evaluation; self.model = model
+    }
 }
 
 /// Backtests of stored strategies and strategy files through `BarCycle`.
@@ -53,11 +59,23 @@ public enum StrategyBacktest {
                                 series: series, reference: reference, tradeFromMs: from, evaluation: evaluation, model: nil)
     }
 
+    /// A rule strategy: its rule over the streaming features, from the first bar (or `from`). The
+    /// same in both modes, as nothing is trained; `series` starts at the symbol's history anchor.
+    public static func rule(name: String, definition: StrategyDefinition, series: BarSeries, reference: BarSeries?, from: Int64?) throws -> PreparedStrategy {
+        guard let rule = definition.rule else { throw Failure(.internal, "strategy '\(name)' has no rule") }
+        let start = max(series.openTime.first ?? 0, from ?? .min)
+        let runtime = try StrategyRuntime(name: name, symbol: series.symbol, interval: series.interval, set: definition.set, inputs: [rule.feature],
+                                          rules: definition.rules, execution: definition.execution, source: .rule(rule), tradeFromMs: start)
+        return PreparedStrategy(name: name, symbol: series.symbol, interval: series.interval, definition: definition, runtime: runtime,
+                                series: series, reference: reference, tradeFromMs: start, evaluation: nil, model: nil)
+    }
+
     /// Discovery's hook: a saved strategy's stored figures come from the bar cycle.
     public static func finalBacktest(catalog: InstrumentCatalog, config: MlbotConfig)
         -> @Sendable (String, StrategyDefinition, BarSeries, BarSeries?) throws -> (BacktestResult, Double) {
         { name, definition, series, reference in
-            let p = try walkForward(name: name, definition: definition, series: series, reference: reference)
+            let p = definition.rule == nil ? try walkForward(name: name, definition: definition, series: series, reference: reference)
+                                           : try rule(name: name, definition: definition, series: series, reference: reference, from: nil)
             let b = try run([p], catalog: catalog, config: config, settings: EngineSettings(risk: config.risk))
             return (b.result, SharpeStatistics.probabilistic(SharpeStatistics.Moments(returns: b.result.returns), benchmark: 0))
         }

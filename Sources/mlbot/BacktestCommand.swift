@@ -25,7 +25,9 @@ struct BacktestCommand: ParsableCommand {
             on earlier bars only and calibrated on earlier folds only; the first block is never \
             traded. --mode model runs the strategy's active registered model, fixed, over the bars \
             after its training range: what `mlbot serve` will trade. A stored strategy's walk-forward \
-            backtest is stored with it (`mlbot strategies show NAME`).
+            backtest is stored with it (`mlbot strategies show NAME`). A rule strategy \
+            (`signal: {rule: …}`) trains nothing, so both modes run its rule over the streaming \
+            features from the first bar.
 
             Examples:
               mlbot backtest --strategy disc-1-01
@@ -65,6 +67,8 @@ struct BacktestCommand: ParsableCommand {
 
     struct StrategyLine: Encodable {
         let name: String, symbol: String, pnl: Double, trading_from: String
+        /// walk-forward, model or rule: where this strategy's probabilities came from.
+        let source: String
         @NullWhenAbsent var model: String?
     }
 
@@ -98,7 +102,7 @@ struct BacktestCommand: ParsableCommand {
         if let fills { try OrderLog.csv(orders: b.orders, fills: b.fills).write(toFile: fills, atomically: true, encoding: .utf8) }
         let lines = o.strategies.enumerated().map { k, p in
             StrategyLine(name: p.name, symbol: p.symbol.name, pnl: b.strategyPnL[k], trading_from: UTCTime.iso(p.tradeFromMs),
-                         model: p.model.map { "\($0.name)@\($0.version)" })
+                         source: p.definition.rule != nil ? "rule" : mode.rawValue, model: p.model.map { "\($0.name)@\($0.version)" })
         }
         let report = Report(strategies: lines, mode: mode.rawValue, symbols: b.ledger.instruments.map(\.symbol.name),
                             first: UTCTime.iso(firstTime), last: UTCTime.iso(lastTime), bars: r.time.count,
@@ -108,7 +112,8 @@ struct BacktestCommand: ParsableCommand {
                             vetoes: b.count(.veto), resizes: b.count(.resize), skipped: b.skipped.count, stored_as: storedAs)
         if json { try JSONOutput.print(report); return }
         let names = lines.map(\.name).joined(separator: ", ")
-        print("\(names) (\(mode.rawValue)): \(report.first) … \(report.last) (\(report.bars) bars), \(report.symbols.joined(separator: ", "))")
+        let sources = Set(lines.map(\.source)).sorted().joined(separator: ", ")
+        print("\(names) (\(sources)): \(report.first) … \(report.last) (\(report.bars) bars), \(report.symbols.joined(separator: ", "))")
         print(String(format: "  equity %.2f → %.2f: return %+.2f%% (annualised %+.2f%%), volatility %.2f%%, Sharpe %.2f, Sortino %.2f",
                      o.initialEquity, report.final_equity, m.totalReturn * 100, m.annualizedReturn * 100, m.annualizedVolatility * 100, m.sharpe, m.sortino))
         print(String(format: "  max drawdown %.2f%% over %d bars, Calmar %.2f, turnover %.1f×/year, exposure %.0f%%",

@@ -35,14 +35,9 @@ struct DataList: ParsableCommand {
             return
         }
         if rows.isEmpty { print("no bars in \(store.path); try: mlbot data synth"); return }
-        let header = ["symbol", "interval", "first", "last", "bars", "missing", "gaps"]
-        let table = rows.map { [$0.symbol, $0.interval, $0.first, $0.last, String($0.bars), String($0.missing_bars), String($0.gaps)] }
-        let widths = header.indices.map { c in max(header[c].count, table.map { $0[c].count }.max() ?? 0) }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { c, s in c >= 4 ? String(repeating: " ", count: widths[c] - s.count) + s : s.padding(toLength: widths[c], withPad: " ", startingAt: 0) }
-                .joined(separator: "  ")
-        }
-        print(line(header))
-        for r in table { print(line(r)) }
+        var table = TextTable(["symbol", "interval", "first", "last", "bars", "missing", "gaps"],
+                              align: [.left, .left, .left, .left, .right, .right, .right])
+        for r in rows { table.add([r.symbol, r.interval, r.first, r.last, String(r.bars), String(r.missing_bars), String(r.gaps)]) }
+        table.print()
     }
 }

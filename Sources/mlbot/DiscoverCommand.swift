@@ -91,7 +91,7 @@ struct DiscoverCommand: ParsableCommand {
             throw ExitCode(130)
         case .complete(let report):
             let rows = report.entries.map { e in
-                Row(rank: e.rank, saved_as: e.savedAs, symbol: e.spec.symbol.name, subset: e.subset, model: Self.describe(e.spec.model),
+                Row(rank: e.rank, saved_as: e.savedAs, symbol: e.spec.symbol.name, subset: e.subset, model: e.spec.rule.map(Self.describe) ?? Self.describe(e.spec.model),
                     horizon: e.spec.horizon ?? 0, threshold: e.spec.threshold, exit: Self.describe(e.spec.exit), sizing: Self.describe(e.spec.sizing),
                     long_short: e.spec.longShort, trades: e.metrics.trades, sharpe: e.metrics.sharpe, psr: e.psr, dsr: e.dsr,
                     in_sample_sharpe: e.inSampleSharpe, degradation: e.degradation, total_return: e.metrics.totalReturn, max_drawdown: e.metrics.maxDrawdown)
@@ -103,18 +103,27 @@ struct DiscoverCommand: ParsableCommand {
             }
             print("run \(report.runId)\(report.resumed ? " (resumed)" : ""): \(report.trials) configurations tried; evaluated per rung \(report.evaluatedPerRung.map(String.init).joined(separator: " → ")); \(rows.count) ranked")
             print(String(format: "deflated Sharpe ratios account for %d trials with per-bar Sharpe variance %.3g", report.trials, report.sharpeVariance))
-            print("rank  DSR     PSR     Sharpe  IS Shp  trades  symbol    subset      model             h    thr    exit            saved as")
+            var table = TextTable(["rank", "DSR", "PSR", "Sharpe", "IS Shp", "trades", "symbol", "subset", "signal", "h", "thr", "exit", "saved as"],
+                                  align: [.right, .right, .right, .right, .right, .right, .left, .left, .left, .right, .right, .left, .left])
             for r in rows.prefix(20) {
-                print(String(format: "%4d  %.4f  %.4f  %6.2f  %6.2f ", r.rank, r.dsr, r.psr, r.sharpe, r.in_sample_sharpe)
-                      + " " + String(r.trades).padding(toLength: 7, withPad: " ", startingAt: 0) + " " + r.symbol.padding(toLength: 9, withPad: " ", startingAt: 0)
-                      + " " + r.subset.padding(toLength: 11, withPad: " ", startingAt: 0) + " " + r.model.padding(toLength: 17, withPad: " ", startingAt: 0)
-                      + " " + String(r.horizon).padding(toLength: 4, withPad: " ", startingAt: 0) + " " + String(format: "%.3f", r.threshold).padding(toLength: 6, withPad: " ", startingAt: 0)
-                      + " " + (r.exit + (r.long_short ? " L/S" : "")).padding(toLength: 15, withPad: " ", startingAt: 0) + " " + (r.saved_as ?? ""))
+                table.add([String(r.rank), String(format: "%.4f", r.dsr), String(format: "%.4f", r.psr), String(format: "%.2f", r.sharpe),
+                           String(format: "%.2f", r.in_sample_sharpe), String(r.trades), r.symbol, r.subset, r.model,
+                           r.horizon == 0 ? "–" : String(r.horizon), r.threshold == 1 ? "–" : String(format: "%.3f", r.threshold),
+                           r.exit + (r.long_short ? " L/S" : ""), r.saved_as ?? ""])
             }
+            table.print()
             if rows.isEmpty { print("no candidate could rank (too few trades or not evaluated); see the run's candidates in the store") }
             if !report.saved.isEmpty {
                 print("saved as candidates: \(report.saved.map(\.name).joined(separator: ", ")) — see `mlbot strategies list`, reproduce with `mlbot backtest --strategy NAME`")
             }
+        }
+    }
+
+    static func describe(_ r: FeatureRule) -> String {
+        switch r.condition {
+        case .above: "\(r.feature) > \(r.level)"
+        case .below: "\(r.feature) < \(r.level)"
+        case .band: "\(r.feature) band \(r.level)…\(r.upper)"
         }
     }
 

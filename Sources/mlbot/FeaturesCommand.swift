@@ -58,9 +58,9 @@ struct FeaturesList: ParsableCommand {
             print("  \(r.outputs.count) outputs: \(r.outputs.joined(separator: ", "))")
         }
         print("\nindicators:")
-        for i in IndicatorCatalog.names {
-            print("  \(i.name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(i.parameters.padding(toLength: 20, withPad: " ", startingAt: 0)) \(i.about)")
-        }
+        var table = TextTable(["indicator", "parameters", "what"])
+        for i in IndicatorCatalog.names { table.add([i.name, i.parameters, i.about]) }
+        table.print()
     }
 }
 

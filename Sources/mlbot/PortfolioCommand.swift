@@ -98,11 +98,13 @@ struct PortfolioCommand: ParsableCommand {
             }
             print("\(method.rawValue) over \(a.names.count) assets, \(o.observations) periods (\(String(format: "%.0f", o.periodsPerYear))/year), covariance \(covariance.rawValue)"
                   + (o.shrinkage.map { String(format: " (shrinkage %.4f)", $0) } ?? ""))
-            print("asset                 weight    risk share" + (o.expectedReturns == nil ? "" : "   exp. return"))
+            let withReturns = o.expectedReturns != nil
+            var table = TextTable(["asset", "weight", "risk share"] + (withReturns ? ["exp. return"] : []), align: [.left, .right, .right, .right])
             for x in assets {
-                print(x.name.padding(toLength: 20, withPad: " ", startingAt: 0) + String(format: "  %8.4f   %8.4f", x.weight + 0, x.risk_contribution + 0)
-                      + (x.expected_return.map { String(format: "    %+9.4f", $0) } ?? ""))
+                table.add([x.name, String(format: "%.4f", x.weight + 0), String(format: "%.4f", x.risk_contribution + 0)]
+                          + (withReturns ? [x.expected_return.map { String(format: "%+.4f", $0) } ?? "–"] : []))
             }
+            table.print()
             print(String(format: "annualised volatility %.4f", a.volatility) + (a.expectedReturn.map { String(format: ", expected return %.4f", $0) } ?? "")
                   + (a.sharpe.map { String(format: ", Sharpe %.4f", $0) } ?? ""))
             print("at the cap: \(a.atCap.isEmpty ? "none" : a.atCap.joined(separator: ", ")); at the lower bound: \(a.atLower.isEmpty ? "none" : a.atLower.joined(separator: ", "))"

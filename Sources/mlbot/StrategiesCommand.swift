@@ -69,16 +69,13 @@ struct StrategiesCommand: ParsableCommand {
             let rows = try store.strategies.list(status: status)
             if json { try JSONOutput.print(rows.map(Summary.init)); return }
             if rows.isEmpty { print("no strategies; find some with `mlbot discover` or add one with `mlbot strategies import FILE`"); return }
-            let width = max(20, rows.map(\.name.count).max()!)
-            print("name".padding(toLength: width, withPad: " ", startingAt: 0) + " status     symbol    interval  DSR     PSR     Sharpe  trades  run/rank")
+            var table = TextTable(["name", "status", "symbol", "interval", "DSR", "PSR", "Sharpe", "trades", "run/rank"],
+                                  align: [.left, .left, .left, .left, .right, .right, .right, .right, .left])
             for r in rows {
-                let origin = r.runId.map { "\($0)#\(r.rank ?? 0)" } ?? "imported"
-                print(r.name.padding(toLength: width, withPad: " ", startingAt: 0) + " " + r.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
-                      + " " + r.symbol.padding(toLength: 9, withPad: " ", startingAt: 0) + " " + r.interval.padding(toLength: 9, withPad: " ", startingAt: 0)
-                      + " " + format(r.dsr, "%.4f").padding(toLength: 7, withPad: " ", startingAt: 0) + " " + format(r.psr, "%.4f").padding(toLength: 7, withPad: " ", startingAt: 0)
-                      + " " + format(r.sharpe, "%.2f").padding(toLength: 7, withPad: " ", startingAt: 0) + " " + (r.trades.map(String.init) ?? "–").padding(toLength: 7, withPad: " ", startingAt: 0)
-                      + " " + origin)
+                table.add([r.name, r.status.rawValue, r.symbol, r.interval, format(r.dsr, "%.4f"), format(r.psr, "%.4f"), format(r.sharpe, "%.2f"),
+                           r.trades.map(String.init) ?? "–", r.runId.map { "\($0)#\(r.rank ?? 0)" } ?? "imported"])
             }
+            table.print()
         }
     }
 

@@ -57,7 +57,7 @@ struct Workspace {
         models = dir.appendingPathComponent("models").path
     }
 
-    static func space(symbols: [String], horizons: [Int] = [1, 3], extra: String = "") throws -> SearchSpace {
+    static func space(symbols: [String], horizons: [Int] = [1, 3], extra: String = "", trailer: String = "") throws -> SearchSpace {
         try SearchSpace.parse(yaml: """
             symbols: [\(symbols.joined(separator: ", "))]
             interval: 1h
@@ -71,6 +71,7 @@ struct Workspace {
             cv: {folds: 4}
             costs: {taker_fee: 0.0002, slippage_bps: 0}
             search: {min_trades: 30, top_k: 2, eta: 2, rungs: 2\(extra)}
+            \(trailer)
             """, file: "space.yaml")
     }
 
@@ -157,5 +158,53 @@ extension DiscoveryOutcome {
         #expect(picked.count == 3 && picked == space.sampledKeys(seed: 3, budget: 12) && picked == picked.sorted())
         #expect(space.sampledKeys(seed: 3, budget: 1000) == Array(0..<8))
         #expect(space.sampledKeys(seed: 3, budget: 1).count == 1)    // at least one model, with all its variants
+    }
+}
+
+@Suite struct DiscoveryBaselineTests {
+    @Test func baselinesRankBesideTheModelsAndSaveWithoutAModel() throws {
+        let w = try Workspace([bars("EDGE", 3000, phi: 0.3, seed: 1)], label: "baselines")
+        let space = try SearchSpace.parse(yaml: """
+            symbols: [EDGE]
+            interval: 1h
+            feature_set: small
+            models: [{kind: logistic, l2: 1.0}]
+            horizons: [1, 3]
+            thresholds: [0.55]
+            exits: [{kind: hold}, {kind: opposite}]
+            long_short: true
+            cv: {folds: 4}
+            costs: {taker_fee: 0.0002, slippage_bps: 0}
+            baselines:
+              - {name: momentum, rule: above, feature: log_return_1, level: 0, long_short: true}
+              - {name: rsi-bands, rule: band, feature: rsi_14, lower: 30, upper: 70}
+            search: {min_trades: 10, top_k: 8, max_correlation: 1, eta: 2, rungs: 2}
+            """, file: "space.yaml")
+        #expect(space.baselineIndices == [2, 3] && space.baselineVariants.count == 2)
+        let report = try #require(try DiscoveryRun.run(w.request(space, run: "b"), store: w.store).report)
+        // 2 model keys × 2 variants, plus 2 baselines × 2 exits: baselines are trials too, evaluated once on all the bars.
+        #expect(report.trials == 8 && report.evaluatedPerRung == [4, 1 * 2 + 4])
+        let baselines = report.entries.filter { $0.subset.hasPrefix("baseline:") }
+        #expect(!baselines.isEmpty && baselines.allSatisfy { $0.spec.rule != nil })
+        // On AR(0.3) returns, following the last bar's sign is a real edge: the momentum rule must rank.
+        let momentum = try #require(baselines.first { $0.subset == "baseline:momentum" && $0.spec.exit == .opposite })
+        #expect(momentum.metrics.sharpe > 0 && momentum.dsr > 0.5, "momentum baseline: Sharpe \(momentum.metrics.sharpe), DSR \(momentum.dsr)")
+        // Saved like any candidate, but with no model; its stored figures are reproduced from its file.
+        let name = try #require(momentum.savedAs)
+        let (record, file) = try StoredStrategy.load(name, store: w.store, featuresDirectory: w.features)
+        #expect(record.modelName == nil && record.modelVersion == nil && file.definition.rule == momentum.spec.rule)
+        #expect(try w.store.models.list().allSatisfy { $0.name != name })
+        let data = try StrategyData.load(w.store, symbol: file.symbol, interval: file.interval, set: file.definition.set, from: record.dataFromMs, to: record.dataToMs)
+        let again = try StrategyEvaluator.evaluate(file.definition, series: data.series, reference: data.reference)
+        #expect(again.backtest.metrics == momentum.metrics && again.training == nil)
+    }
+
+    @Test func aBaselineOnAnUnknownFeatureIsRefusedBeforeAnythingRuns() throws {
+        let w = try Workspace([bars("EDGE", 500, phi: 0.3, seed: 1)], label: "baselines-bad")
+        let space = try Workspace.space(symbols: ["EDGE"], trailer: "baselines: [{name: x, rule: above, feature: ema_ratio_10_50, level: 0}]")
+        #expect { try DiscoveryRun.run(w.request(space, run: "bad"), store: w.store) } throws: {
+            "\($0)".contains("baselines.x.feature") && "\($0)".contains("small")
+        }
+        #expect(try w.store.discovery.run("bad") == nil)
     }
 }

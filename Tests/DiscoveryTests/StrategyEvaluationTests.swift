@@ -34,7 +34,7 @@ func definition() -> StrategyDefinition {
         let e = try StrategyEvaluator.evaluate(definition(), series: autoregressive(6000, phi: 0.3, seed: 1))
         #expect(e.firstRow > 1000)                     // the first walk-forward block is never traded
         #expect(e.backtest.metrics.sharpe > 3 && e.psr > 0.99, "Sharpe \(e.backtest.metrics.sharpe), PSR \(e.psr)")
-        #expect(e.training.overall.auc > 0.55)
+        #expect(e.training!.overall.auc > 0.55)
     }
 
     @Test func noEdgeMeansNothingSignificant() throws {

@@ -18,6 +18,36 @@ import Testing
 
     static let base = "symbol: ETHUSDT\ninterval: 1m\nfeature_set: default\nmodel: {kind: logistic}\n"
 
+    static let ruleBase = "symbol: ETHUSDT\ninterval: 1m\nfeature_set: default\n"
+
+    @Test func aRuleStrategyParsesAndWritesItselfBack() throws {
+        let yaml = Self.ruleBase + "signal: {rule: band, feature: rsi_14, lower: 30, upper: 70, long_short: true}\nexit: {kind: opposite}\n"
+        let f = try StrategyFile.parse(yaml: "name: rsi\n" + yaml, file: "r.yaml", featuresDirectory: features)
+        #expect(f.spec.rule == FeatureRule(.band, feature: "rsi_14", level: 30, upper: 70) && f.definition.rule == f.spec.rule)
+        #expect(f.definition.rules.threshold == 1 && f.definition.rules.longShort)
+        #expect(!f.spec.yaml.contains("model:") && f.spec.yaml.contains("signal: {rule: band, feature: rsi_14, lower: 30.0, upper: 70.0, long_short: true}"))
+        #expect(try StrategyFile.parse(yaml: f.spec.yaml, file: "again.yaml", featuresDirectory: features).spec == f.spec)
+    }
+
+    @Test(arguments: [
+        ("model: {kind: logistic}\nsignal: {rule: above, feature: rsi_14, level: 50}\n", 4, "model", "rule strategy"),
+        ("signal: {rule: above, feature: nope, level: 0}\n", nil, "signal.feature", "an output of feature set 'default'"),
+        ("signal: {rule: above, feature: rsi_14}\n", 4, "signal.level", "level"),
+        ("signal: {rule: band, feature: rsi_14, lower: 70, upper: 30}\n", 4, "signal.upper", "at least lower"),
+        ("signal: {rule: cross, feature: rsi_14, level: 0}\n", 4, "signal.rule", "above, below or band"),
+        ("signal: {rule: above, feature: rsi_14, level: 50, threshold: 0.6}\n", 4, "signal.threshold", "known keys"),
+    ] as [(String, Int?, String, String)])
+    func badRuleFilesNameLineAndField(extra: String, line: Int?, field: String, expected: String) {
+        do {
+            _ = try StrategyFile.parse(yaml: Self.ruleBase + extra, file: "r.yaml", featuresDirectory: features)
+            Issue.record("accepted: \(extra)")
+        } catch let e as ConfigError {
+            if let line { #expect(e.line == line, "\(e)") }
+            #expect(e.field == field, "\(e)")
+            #expect(e.expected.contains(expected), "\(e)")
+        } catch { Issue.record("\(error)") }
+    }
+
     @Test(arguments: [
         ("signal: {threshold: 0.4}\n", 5, "signal.threshold", "0.5...1"),
         ("signal: {threshold: 0.6}\nexit: {kind: trailing}\n", 6, "exit.kind", "hold, opposite or atr"),
