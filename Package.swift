@@ -33,10 +33,10 @@ let package = Package(
         .target(name: "MarketData", dependencies: ["Market", "NumericKit", "Store", "Exchange"]),
         .target(name: "Features", dependencies: ["Market", "NumericKit", "Hashing", "ConfigFormat"]),
         .target(name: "Backtest", dependencies: ["Market", "NumericKit"]),
-        .target(name: "Discovery", dependencies: ["Learning", "Backtest", "Store", "NumericKit", "Features", "Market", "ConfigFormat", "Hashing"]),
+        .target(name: "Discovery", dependencies: ["Learning", "MarketData", "Backtest", "Store", "NumericKit", "Features", "Market", "ConfigFormat", "Hashing"]),
         .target(name: "Portfolio", dependencies: ["NumericKit", "Market"]),
         .target(name: "Risk", dependencies: ["Market", "ConfigFormat"]),
-        .target(name: "Learning", dependencies: ["Features", "NumericKit", "Store", "Hashing", "CLinearAlgebra"]),
+        .target(name: "Learning", dependencies: ["Features", "MarketData", "NumericKit", "Store", "Hashing", "CLinearAlgebra"]),
         .target(name: "Engine", dependencies: ["Market", "NumericKit", "Store", "Features", "Learning", "Backtest", "Portfolio", "Risk", "Discovery", "ConfigFormat", "MarketData", "Hashing",
                                          .product(name: "GRDB", package: "GRDB.swift")]),
 

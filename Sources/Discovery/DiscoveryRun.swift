@@ -5,6 +5,7 @@ import Features
 import Foundation
 import Learning
 import Market
+import MarketData
 import NumericKit
 import Store
 import Synchronization
@@ -25,7 +26,7 @@ public struct DiscoveryRequest: Sendable {
     /// The backtest whose figures a saved strategy is stored with (its name, definition, bars and
     /// reference → result and PSR). The engine supplies its bar cycle here, with instruments,
     /// allocation and risk limits; nil keeps the search kernel's own backtest.
-    public var finalBacktest: (@Sendable (String, StrategyDefinition, BarSeries, BarSeries?) throws -> (BacktestResult, Double))?
+    public var finalBacktest: (@Sendable (String, StrategyDefinition, LoadedSeries) throws -> (BacktestResult, Double))?
 
     public init(space: SearchSpace, runId: String, seed: UInt64, budget: Int? = nil, from: Int64? = nil, to: Int64? = nil,
                 workers: Int = ProcessInfo.processInfo.activeProcessorCount, featuresDirectory: String = "features", modelsDirectory: String = "models") {
@@ -93,7 +94,6 @@ public enum DiscoveryRun {
                            shouldStop: @escaping @Sendable () -> Bool = { false }) throws -> DiscoveryOutcome {
         let space = request.space, settings = space.settings
         let set = try FeatureSet.named(space.featureSet, in: request.featuresDirectory)
-        try StrategyData.checkLookAhead(set)
         for subset in space.subsets {
             let unknown = (subset.outputs ?? []).filter { !set.outputs.contains($0) }
             guard unknown.isEmpty else {
@@ -107,7 +107,7 @@ public enum DiscoveryRun {
         }
         let data = try space.symbols.map { try StrategyData.load(store, symbol: $0, interval: space.interval, set: set, from: request.from, to: request.to) }
         let dataKey = ([set.contentHash] + data.map { d in
-            "\(d.series.symbol.name):\(d.series.openTime.first!)-\(d.series.openTime.last!):\(d.series.count)"
+            "\(d.series.symbol.name):\(d.fromMs)-\(d.series.openTime.last!):\(d.usedCount)"
         }).joined(separator: ";")
         let budget = request.budget ?? settings.budget
         let spaceHash = space.contentHash
@@ -136,7 +136,7 @@ public enum DiscoveryRun {
         for _ in 1..<max(1, rungs) { plan.append((plan.last! + eta - 1) / eta) }
         let totalWork = plan.enumerated().reduce(0.0) { $0 + Double($1.element) * fraction($1.offset) }
         var workBefore = 0.0
-        let longest = data.map(\.series.count).max()!
+        let longest = data.map(\.usedCount).max()!
         let bucketMs = Int64(max(1, longest / 2000)) * space.interval.milliseconds
         var evaluatedPerRung: [Int] = []
 
@@ -149,8 +149,9 @@ public enum DiscoveryRun {
             if !todo.isEmpty {
                 // Features are causal, so a prefix of the bars is a fair stand-in for an earlier, shorter history.
                 let prepared = data.map { d -> PreparedSeries in
-                    let n = max(1, Int((Double(d.series.count) * f).rounded(.up)))
-                    return PreparedSeries(series: n == d.series.count ? d.series : d.series.slice(0..<n), reference: d.reference, set: set)
+                    let n = d.fromIndex + max(1, Int((Double(d.usedCount) * f).rounded(.up)))
+                    return PreparedSeries(series: n == d.series.count ? d.series : d.series.slice(0..<n), reference: d.reference, set: set,
+                                          fromIndex: d.fromIndex)
                 }
                 let context = EvaluationContext(space: space, set: set, runId: request.runId, rung: rung, bucketMs: bucketMs,
                                                 prepared: Dictionary(uniqueKeysWithValues: zip(space.symbols.map(\.name), prepared)))
@@ -277,7 +278,7 @@ public enum DiscoveryRun {
     /// Saves the top K as strategies with status `candidate`: each retrained on all its bars (the
     /// same deterministic evaluation), its model registered under the strategy's name, its
     /// out-of-sample backtest stored. Strategies already saved by this run are kept as they are.
-    static func saveTop(_ ranking: Ranking.Outcome, request: DiscoveryRequest, set: FeatureSet, data: [(series: BarSeries, reference: BarSeries?)],
+    static func saveTop(_ ranking: Ranking.Outcome, request: DiscoveryRequest, set: FeatureSet, data: [LoadedSeries],
                         trials: Int, store: DataStore) throws -> [StrategyRecord] {
         let space = request.space
         var prepared: [String: PreparedSeries] = [:]
@@ -294,12 +295,12 @@ public enum DiscoveryRun {
             }
             let spec = space.spec(keyIndex: c.keyIndex, variant: c.variant, name: name)
             let d = data[space.symbols.firstIndex(of: spec.symbol)!]
-            let p = prepared[spec.symbol.name] ?? PreparedSeries(series: d.series, reference: d.reference, set: set)
+            let p = prepared[spec.symbol.name] ?? PreparedSeries(d, set: set)
             prepared[spec.symbol.name] = p
             let definition = try spec.definition(set: set)
             let predictions = try StrategyEvaluator.predict(definition, on: p)
             let e = StrategyEvaluator.trade(definition, predictions: predictions, on: p)
-            let (result, psr) = try request.finalBacktest?(name, definition, d.series, d.reference) ?? (e.backtest, e.psr)
+            let (result, psr) = try request.finalBacktest?(name, definition, d) ?? (e.backtest, e.psr)
             var model: ModelEntry?
             if let training = predictions.training {
                 let job = TrainingJob(set: definition.set, symbol: spec.symbol, interval: space.interval, spec: definition.model, cv: definition.cv,
@@ -309,7 +310,7 @@ public enum DiscoveryRun {
             }
             let record = StrategyRecord(
                 name: name, status: .candidate, symbol: spec.symbol.name, interval: space.interval.name, featureSet: set.name,
-                featureHash: set.contentHash, definition: spec.yaml, dataFromMs: d.series.openTime.first, dataToMs: d.series.openTime.last,
+                featureHash: set.contentHash, definition: spec.yaml, dataFromMs: d.fromMs, dataToMs: d.series.openTime.last,
                 runId: request.runId, rank: c.rank, trials: trials, dsr: c.dsr, psr: c.psr, sharpe: result.metrics.sharpe,
                 trades: result.metrics.trades, modelName: model?.name, modelVersion: model?.version, createdMs: UTCTime.nowMs())
             try store.strategies.save(record, reason: String(format: "found by discovery run %@: rank %d of %d trials, deflated Sharpe %.4f",

@@ -1,6 +1,7 @@
 import Features
 import Foundation
 import Market
+import MarketData
 
 /// One symbol's bars made ready for evaluating many strategies on them: the feature set's
 /// frame, ATR and realised volatility are computed once and shared by every candidate.
@@ -17,18 +18,33 @@ public struct PreparedSeries: Sendable {
     public let atrPeriod: Int
     public let volatilityPeriod: Int
 
-    /// The periods are the signal rules' (`SignalRules.atrPeriod`, `.volatilityPeriod`).
-    public init(series: BarSeries, reference: BarSeries?, set: FeatureSet, atrPeriod: Int = 14, volatilityPeriod: Int = 60) {
-        self.series = series
+    /// The periods are the signal rules' (`SignalRules.atrPeriod`, `.volatilityPeriod`). Features
+    /// are computed over the whole series (from its history anchor) and then the bars before
+    /// `fromIndex` are dropped, so a later start never re-seeds an indicator.
+    public init(series full: BarSeries, reference: BarSeries?, set: FeatureSet, atrPeriod: Int = 14, volatilityPeriod: Int = 60, fromIndex: Int = 0) {
+        let fullInput = FeatureInput(full, reference: reference)
+        let fullATR = ATRRatio.averageTrueRange(fullInput, period: atrPeriod)
+        var vol = [Double](repeating: .nan, count: full.count)
+        vol.withUnsafeMutableBufferPointer { RealizedVolatility(period: volatilityPeriod).batch(fullInput, [$0]) }
+        let fullFrame = FeaturePipeline(set).compute(fullInput)
         self.set = set
-        input = FeatureInput(series, reference: reference)
-        frame = FeaturePipeline(set).compute(input)
         self.atrPeriod = atrPeriod
         self.volatilityPeriod = volatilityPeriod
-        atr = ATRRatio.averageTrueRange(input, period: atrPeriod)
-        var vol = [Double](repeating: .nan, count: series.count)
-        vol.withUnsafeMutableBufferPointer { [input] in RealizedVolatility(period: volatilityPeriod).batch(input, [$0]) }
-        volatility = vol
+        if fromIndex == 0 {
+            series = full; input = fullInput; frame = fullFrame; atr = fullATR; volatility = vol
+        } else {
+            series = full.slice(fromIndex..<full.count)
+            input = FeatureInput(series, reference: reference)
+            frame = fullFrame.rows(from: fromIndex)
+            atr = Array(fullATR[fromIndex...])
+            volatility = Array(vol[fromIndex...])
+        }
+    }
+
+    /// The series' features from the history anchor, used from `loaded.fromIndex`.
+    public init(_ loaded: LoadedSeries, set: FeatureSet, atrPeriod: Int = 14, volatilityPeriod: Int = 60) {
+        self.init(series: loaded.series, reference: loaded.reference, set: set, atrPeriod: atrPeriod, volatilityPeriod: volatilityPeriod,
+                  fromIndex: loaded.fromIndex)
     }
 
     /// The frame a strategy trains on: its label, its subset of outputs.

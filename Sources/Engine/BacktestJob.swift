@@ -3,6 +3,7 @@ import ConfigFormat
 import Discovery
 import Foundation
 import Market
+import MarketData
 import Store
 
 /// What `mlbot backtest` runs: one stored strategy, a strategy file, or a portfolio of stored
@@ -63,12 +64,12 @@ public struct BacktestJob {
             lo = lo ?? r.dataFromMs
             hi = hi ?? r.dataToMs
         }
-        let loadFrom = mode == .model ? nil : lo
-        var bars: [Symbol: (series: BarSeries, reference: BarSeries?)] = [:]
+        var bars: [Symbol: LoadedSeries] = [:]
         var prepared: [PreparedStrategy] = []
         for s in loaded {
+            // Every strategy sees its symbol from the history anchor; walk-forward uses bars from `lo`.
             let data = try bars[s.file.symbol] ?? StrategyData.load(store, symbol: s.file.symbol, interval: s.file.interval, set: s.file.definition.set,
-                                                                   from: loadFrom, to: hi)
+                                                                   from: mode == .model ? nil : lo, to: hi)
             bars[s.file.symbol] = data
             if s.file.definition.rule != nil {   // nothing trained: both modes run the rule
                 prepared.append(try StrategyBacktest.rule(name: s.name, definition: s.file.definition, series: data.series, reference: data.reference, from: lo))
@@ -76,7 +77,7 @@ public struct BacktestJob {
             }
             switch mode {
             case .walkForward:
-                prepared.append(try StrategyBacktest.walkForward(name: s.name, definition: s.file.definition, series: data.series, reference: data.reference))
+                prepared.append(try StrategyBacktest.walkForward(name: s.name, definition: s.file.definition, data: data))
             case .model:
                 prepared.append(try StrategyBacktest.model(name: s.name, file: s.file, modelName: s.record?.modelName ?? s.name, store: store,
                                                            series: data.series, reference: data.reference, from: lo))

@@ -5,6 +5,7 @@ import Features
 import Foundation
 import Learning
 import Market
+import MarketData
 import Store
 
 /// Where a backtest's probabilities come from.
@@ -43,20 +44,21 @@ public struct PreparedStrategy {
 /// Backtests of stored strategies and strategy files through `BarCycle`.
 public enum StrategyBacktest {
 
-    /// Walk-forward predictions over `series`, then the strategy through the engine from the first
-    /// predicted bar (the first walk-forward block is never traded).
-    public static func walkForward(name: String, definition: StrategyDefinition, series: BarSeries, reference: BarSeries?) throws -> PreparedStrategy {
+    /// Walk-forward predictions over the bars from `data.fromIndex` (features seeded at the history
+    /// anchor), then the strategy through the engine from the first predicted bar (the first
+    /// walk-forward block is never traded).
+    public static func walkForward(name: String, definition: StrategyDefinition, data: LoadedSeries) throws -> PreparedStrategy {
         let rules = definition.rules
-        let prepared = PreparedSeries(series: series, reference: reference, set: definition.set, atrPeriod: rules.atrPeriod,
-                                      volatilityPeriod: rules.volatilityPeriod)
+        let prepared = PreparedSeries(data, set: definition.set, atrPeriod: rules.atrPeriod, volatilityPeriod: rules.volatilityPeriod)
         let predictions = try StrategyEvaluator.predict(definition, on: prepared)
         let evaluation = StrategyEvaluator.trade(definition, predictions: predictions, on: prepared)
-        let from = series.openTime[predictions.firstRow]
+        let window = prepared.series, series = data.series
+        let from = window.openTime[predictions.firstRow]
         let runtime = try StrategyRuntime(name: name, symbol: series.symbol, interval: series.interval, set: nil, inputs: [], rules: rules,
                                           execution: definition.execution,
-                                          source: .recorded(times: series.openTime, probabilities: predictions.outOfSample), tradeFromMs: from)
+                                          source: .recorded(times: window.openTime, probabilities: predictions.outOfSample), tradeFromMs: from)
         return PreparedStrategy(name: name, symbol: series.symbol, interval: series.interval, definition: definition, runtime: runtime,
-                                series: series, reference: reference, tradeFromMs: from, evaluation: evaluation, model: nil)
+                                series: series, reference: data.reference, tradeFromMs: from, evaluation: evaluation, model: nil)
     }
 
     /// A rule strategy: its rule over the streaming features, from the first bar (or `from`). The
@@ -72,10 +74,10 @@ public enum StrategyBacktest {
 
     /// Discovery's hook: a saved strategy's stored figures come from the bar cycle.
     public static func finalBacktest(catalog: InstrumentCatalog, config: MlbotConfig)
-        -> @Sendable (String, StrategyDefinition, BarSeries, BarSeries?) throws -> (BacktestResult, Double) {
-        { name, definition, series, reference in
-            let p = definition.rule == nil ? try walkForward(name: name, definition: definition, series: series, reference: reference)
-                                           : try rule(name: name, definition: definition, series: series, reference: reference, from: nil)
+        -> @Sendable (String, StrategyDefinition, LoadedSeries) throws -> (BacktestResult, Double) {
+        { name, definition, data in
+            let p = definition.rule == nil ? try walkForward(name: name, definition: definition, data: data)
+                                           : try rule(name: name, definition: definition, series: data.series, reference: data.reference, from: data.fromMs)
             let b = try run([p], catalog: catalog, config: config, settings: EngineSettings(risk: config.risk))
             return (b.result, SharpeStatistics.probabilistic(SharpeStatistics.Moments(returns: b.result.returns), benchmark: 0))
         }

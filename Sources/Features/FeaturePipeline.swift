@@ -36,6 +36,19 @@ public struct FeatureFrame: Sendable {
         names.firstIndex(of: name).map { matrix.column($0) }
     }
 
+    /// Rows `start…` only: what a later start sees when its indicators were seeded earlier.
+    public func rows(from start: Int) -> FeatureFrame {
+        let n = matrix.rows, k = matrix.columns, m = n - start
+        precondition(start >= 0 && start <= n, "row \(start) outside the frame's \(n) rows")
+        let sliced = Matrix(rows: m, columns: k, uninitializedWriter: { out in
+            matrix.storage.withUnsafeBufferPointer { src in
+                for j in 0..<k { for t in 0..<m { out[j * m + t] = src[j * n + start + t] } }
+            }
+        })
+        return FeatureFrame(names: names, time: Array(time[start...]), matrix: sliced, labels: Array(labels[start...]),
+                            warmUp: max(0, warmUp - start), label: label)
+    }
+
     /// The same features with another label (computed from the same bars).
     public func relabeled(_ spec: LabelSpec, input: FeatureInput) -> FeatureFrame {
         precondition(input.count == time.count, "input is not the frame's series")

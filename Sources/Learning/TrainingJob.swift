@@ -1,6 +1,7 @@
 import Features
 import Foundation
 import Market
+import MarketData
 import NumericKit
 import Store
 
@@ -41,21 +42,15 @@ public struct TrainingJob: Sendable {
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." }) else {
             throw Failure(.badInput, "model name '\(name)': use letters, digits, '_', '-' or '.'")
         }
-        let pipeline = FeaturePipeline(set)
-        let violations = LookAheadCheck.run(pipeline, on: FeatureSetCheck.syntheticInput(bars: max(2000, set.warmUp * 4)), trials: 8)
-        if let v = violations.first {
-            throw Failure(.refused, "feature set '\(set.name)' fails the look-ahead check: \(v) — refusing to train on it")
+        try set.requireNoLookAhead()
+        let loaded = try SeriesLoader.load(store, symbol: symbol, interval: interval, reference: try set.referenceSymbol(), from: from, to: to)
+        guard loaded.series.count > set.warmUp + set.label.horizon, loaded.usedCount > set.label.horizon else {
+            throw Failure(.notFound, "\(loaded.usedCount) \(symbol.name) \(interval.name) bars in the store for this range; need more than "
+                                   + "\(set.label.horizon) after a warm-up of \(set.warmUp)")
         }
-        let series = try store.bars.series(symbol: symbol, interval: interval, from: from, to: to)
-        guard series.count > set.warmUp + set.label.horizon else {
-            throw Failure(.notFound, "\(series.count) \(symbol.name) \(interval.name) bars in the store for this range; need more than \(set.warmUp + set.label.horizon)")
-        }
-        let reference = try set.reference.map { r -> BarSeries in
-            let s = try store.bars.series(symbol: try Symbol(r), interval: interval, from: from, to: to)
-            guard !s.isEmpty else { throw Failure(.notFound, "set '\(set.name)' needs reference \(r) \(interval.name) bars; none in the store") }
-            return s
-        }
-        let frame = pipeline.compute(FeatureInput(series, reference: reference))
+        // Features from the history anchor; samples from the requested start.
+        let frame = FeaturePipeline(set).compute(FeatureInput(loaded.series, reference: loaded.reference)).rows(from: loaded.fromIndex)
+        let series = loaded.series.slice(loaded.fromIndex..<loaded.series.count)
         let data = Dataset(frame, closes: series.close)
         let report = try Trainer.train(data, spec: spec, cv: cv, calibration: calibration, progress: progress)
         return try save(report, firstMs: series.openTime[data.rows.first!], lastMs: series.openTime[data.rows.last!], samples: data.count, store: store)

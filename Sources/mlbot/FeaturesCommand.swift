@@ -91,16 +91,10 @@ struct FeaturesCompute: ParsableCommand {
         let featureSet = try FeatureSet.named(set, in: sets.featuresDir)
         let store = try global.openStore(cfg, mustExist: true)
         let sym = try Symbol(symbol), iv = try Interval(interval)
-        let to = try self.to.map(UTCTime.parse)
-        let series = try store.bars.series(symbol: sym, interval: iv, to: to)
-        guard !series.isEmpty else { throw ValidationError("no \(sym.name) \(iv.name) bars in \(store.path)") }
-        let reference = try featureSet.reference.map { name -> BarSeries in
-            let r = try store.bars.series(symbol: try Symbol(name), interval: iv, to: to)
-            guard !r.isEmpty else { throw ValidationError("set '\(featureSet.name)' needs reference \(name) \(iv.name) bars; none in \(store.path)") }
-            return r
-        }
-        let frame = FeaturePipeline(featureSet).compute(FeatureInput(series, reference: reference))
-        let from = try self.from.map(UTCTime.parse) ?? Int64.min
+        let loaded = try SeriesLoader.load(store, symbol: sym, interval: iv, reference: try featureSet.referenceSymbol(),
+                                           from: try self.from.map(UTCTime.parse), to: try self.to.map(UTCTime.parse))
+        let frame = FeaturePipeline(featureSet).compute(FeatureInput(loaded.series, reference: loaded.reference))
+        let from = loaded.fromMs
         let text = FeatureCSV.render(frame, from: from, includeLabels: labels)
         if out == "-" {
             FileHandle.standardOutput.write(Data(text))
