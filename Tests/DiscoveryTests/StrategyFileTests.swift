@@ -38,14 +38,7 @@ import Testing
         ("signal: {rule: above, feature: rsi_14, level: 50, threshold: 0.6}\n", 4, "signal.threshold", "known keys"),
     ] as [(String, Int?, String, String)])
     func badRuleFilesNameLineAndField(extra: String, line: Int?, field: String, expected: String) {
-        do {
-            _ = try StrategyFile.parse(yaml: Self.ruleBase + extra, file: "r.yaml", featuresDirectory: features)
-            Issue.record("accepted: \(extra)")
-        } catch let e as ConfigError {
-            if let line { #expect(e.line == line, "\(e)") }
-            #expect(e.field == field, "\(e)")
-            #expect(e.expected.contains(expected), "\(e)")
-        } catch { Issue.record("\(error)") }
+        expectRejected(Self.ruleBase + extra, line: line, field: field, expected: expected)
     }
 
     @Test(arguments: [
@@ -58,11 +51,16 @@ import Testing
         ("", 1, "signal", "signal section"),
     ])
     func badFilesNameLineAndField(extra: String, line: Int, field: String, expected: String) {
+        expectRejected(Self.base + extra, line: line, field: field, expected: expected)
+    }
+
+    /// The file is refused naming `field` (at `line`, when given) and what was `expected`.
+    func expectRejected(_ yaml: String, line: Int?, field: String, expected: String) {
         do {
-            _ = try StrategyFile.parse(yaml: Self.base + extra, file: "s.yaml", featuresDirectory: features)
-            Issue.record("accepted: \(extra)")
+            _ = try StrategyFile.parse(yaml: yaml, file: "s.yaml", featuresDirectory: features)
+            Issue.record("accepted: \(yaml)")
         } catch let e as ConfigError {
-            #expect(e.line == line, "\(e)")
+            if let line { #expect(e.line == line, "\(e)") }
             #expect(e.field == field, "\(e)")
             #expect(e.expected.contains(expected), "\(e)")
         } catch { Issue.record("\(error)") }
