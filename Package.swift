@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "Portfolio", dependencies: ["NumericKit", "Market"]),
         .target(name: "Risk", dependencies: ["Market", "ConfigFormat"]),
         .target(name: "Learning", dependencies: ["Features", "MarketData", "NumericKit", "Store", "Hashing", "CLinearAlgebra"]),
-        .target(name: "Engine", dependencies: ["Market", "NumericKit", "Store", "Features", "Learning", "Backtest", "Portfolio", "Risk", "Discovery", "ConfigFormat", "MarketData", "Hashing",
+        .target(name: "Engine", dependencies: ["Market", "NumericKit", "Store", "Features", "Learning", "Backtest", "Portfolio", "Risk", "Discovery", "ConfigFormat", "MarketData", "Exchange", "Hashing",
                                          .product(name: "GRDB", package: "GRDB.swift")]),
 
         // Executables: thin fronts.

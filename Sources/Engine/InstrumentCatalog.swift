@@ -1,9 +1,11 @@
 import ConfigFormat
+import Exchange
 import Foundation
 import Market
 
-/// Tick size, quantity step and minimums per symbol, from `config/instruments.yaml` (or, later,
-/// Bybit's `/v5/market/instruments-info`); a symbol it does not list gets `Instrument.standard`.
+/// Tick size, quantity step and minimums per symbol, from `config/instruments.yaml` (which
+/// `mlbot data instruments` writes from Bybit's `/v5/market/instruments-info`); a symbol it does
+/// not list gets `Instrument.standard`.
 public struct InstrumentCatalog: Sendable, Equatable {
     public let instruments: [Symbol: Instrument]
     /// Where they came from (for messages).
@@ -27,6 +29,44 @@ public struct InstrumentCatalog: Sendable, Equatable {
             throw ConfigError(file: candidate, line: nil, field: "file", expected: "a readable UTF-8 file")
         }
         return try parse(yaml: text, file: candidate)
+    }
+
+    /// The instruments Bybit lists for `symbols` (all it lists when empty); a requested symbol
+    /// Bybit does not trade is an error naming it, and nothing is returned.
+    public static func fetch(_ client: BybitMarketClient, category: String, symbols: [Symbol]) throws -> InstrumentCatalog {
+        let listed = try symbols.count == 1 ? client.instruments(category: category, symbol: symbols[0].name) : client.instruments(category: category)
+        let byName = Dictionary(listed.map { ($0.symbol, $0) }, uniquingKeysWith: { a, _ in a })
+        let missing = symbols.filter { byName[$0.name] == nil }
+        guard missing.isEmpty else {
+            throw Failure(.notFound, "Bybit \(category) lists no trading instrument \(missing.map(\.name).joined(separator: ", ")) (\(client.baseURL))")
+        }
+        let chosen = symbols.isEmpty ? listed.sorted { $0.symbol < $1.symbol } : symbols.map { byName[$0.name]! }
+        var out: [Instrument] = []
+        for info in chosen {
+            func decimal(_ text: String, _ field: String) throws -> Decimal {
+                guard let d = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
+                    throw Failure(.internal, "Bybit \(info.symbol): \(field) '\(text)' is not a decimal number")
+                }
+                return d
+            }
+            guard let symbol = try? Symbol(info.symbol) else { continue }   // names mlbot cannot trade (e.g. with '-') are left out
+            out.append(try Instrument(symbol: symbol, tickSize: try decimal(info.tickSize, "tickSize"), quantityStep: try decimal(info.qtyStep, "qtyStep"),
+                                      minQuantity: try decimal(info.minOrderQty, "minOrderQty"), minNotional: try decimal(info.minNotional, "minNotional")))
+        }
+        return InstrumentCatalog(out, source: "\(client.baseURL) /v5/market/instruments-info?category=\(category)")
+    }
+
+    /// The catalog as `config/instruments.yaml`, symbols in order, numbers printed exactly; `parse`
+    /// of it gives the same instruments back.
+    public var yaml: String {
+        var lines = ["# Tick size, quantity step and order minimums per symbol, from \(source)",
+                     "# (priceFilter.tickSize, lotSizeFilter.qtyStep / minOrderQty / minNotionalValue). A symbol not listed",
+                     "# here gets tick 0.01, step 0.001, min_qty 0.001, min_notional 5.",
+                     "instruments:"]
+        for i in instruments.values.sorted(by: { $0.symbol.name < $1.symbol.name }) {
+            lines.append("  \(i.symbol.name): {tick_size: \(i.tickSize), qty_step: \(i.quantityStep), min_qty: \(i.minQuantity), min_notional: \(i.minNotional)}")
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     /// `instruments: {SYMBOL: {tick_size, qty_step, min_qty, min_notional}}`; numbers are read as

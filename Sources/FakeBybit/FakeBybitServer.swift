@@ -7,8 +7,8 @@ import Market
 import NIOCore
 
 /// A local Bybit V5 server for tests, following `reference/bybit-v5.md`: the response envelope,
-/// GET /v5/market/time and /v5/market/kline (defaults, inclusive start/end, newest first, 7-string
-/// rows), the IP rate limit, signed private requests (10003 / 10002 / 10004) and scheduled faults.
+/// GET /v5/market/time, /v5/market/kline (defaults, inclusive start/end, newest first, 7-string
+/// rows) and /v5/market/instruments-info (category required, cursor pages), the IP rate limit, signed private requests (10003 / 10002 / 10004) and scheduled faults.
 /// Listens on 127.0.0.1 on a random free port.
 public final class FakeBybitServer: Sendable {
     public let state: FakeBybitState
@@ -33,6 +33,9 @@ public final class FakeBybitServer: Sendable {
         }
         router.get("/v5/market/kline") { request, _ in
             try await Self.guarded(request, state) { now in try await Self.kline(request, state: state, now: now) }
+        }
+        router.get("/v5/market/instruments-info") { request, _ in
+            try await Self.guarded(request, state) { now in try await Self.instrumentsInfo(request, state: state, now: now) }
         }
         router.get("/v5/account/wallet-balance") { request, _ in
             try await Self.guarded(request, state) { now in
@@ -89,6 +92,30 @@ public final class FakeBybitServer: Sendable {
         var out: [String: String] = [:]
         for (k, v) in request.uri.queryParameters { out[String(k)] = String(v) }
         return out
+    }
+
+    /// §5.3: `category` required; `symbol` and `status` (default Trading) filter; `limit` 1…1000
+    /// (default 500) with an opaque `cursor` (here the offset) and `nextPageCursor` "" when done.
+    static func instrumentsInfo(_ request: Request, state: FakeBybitState, now: Int64) async throws -> Response {
+        let q = query(request)
+        func paramError(_ msg: String) async -> Response {
+            await state.record("/v5/market/instruments-info", q, "10001")
+            return envelope(retCode: 10001, retMsg: "params error: \(msg)", time: now)
+        }
+        guard let category = q["category"], ["linear", "inverse", "spot", "option"].contains(category) else {
+            return await paramError("category is required (spot, linear, inverse or option)")
+        }
+        let limitText = q["limit"] ?? "500"
+        guard let limit = Int(limitText), (1...1000).contains(limit) else { return await paramError("limit must be 1...1000") }
+        let offset = q["cursor"].flatMap { $0.isEmpty ? 0 : Int($0) } ?? 0
+        let status = q["status"] ?? "Trading"
+        var list = await state.instrumentList(category: category).filter { $0.status == status }
+        if let symbol = q["symbol"] { list = list.filter { $0.symbol == symbol } }
+        let page = Array(list.dropFirst(offset).prefix(limit))
+        let next = offset + page.count < list.count ? String(offset + page.count) : ""
+        let items = page.enumerated().map { i, x in x.json(symbolId: offset + i + 1) }.joined(separator: ",")
+        await state.record("/v5/market/instruments-info", q, "ok")
+        return envelope(result: "{\"category\":\"\(category)\",\"list\":[\(items)],\"nextPageCursor\":\"\(next)\"}", time: now)
     }
 
     static func kline(_ request: Request, state: FakeBybitState, now: Int64) async throws -> Response {

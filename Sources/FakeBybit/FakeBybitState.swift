@@ -45,7 +45,14 @@ public actor FakeBybitState {
     /// A fixed server clock (epoch ms); nil follows the real clock.
     private var fixedNow: Int64?
 
+    /// What GET /v5/market/instruments-info lists per category.
+    private var instruments: [String: [FakeInstrument]] = ["linear": FakeInstrument.linearDefaults]
+
     public init() {}
+
+    public func setInstruments(_ list: [FakeInstrument], category: String = "linear") { instruments[category] = list }
+
+    func instrumentList(category: String) -> [FakeInstrument] { instruments[category] ?? [] }
 
     public func setClock(_ now: Int64?) { fixedNow = now }
 

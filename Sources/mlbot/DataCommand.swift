@@ -10,9 +10,10 @@ struct DataCommand: ParsableCommand {
               mlbot data synth --days 30 --seed 7
               mlbot data import btc.csv --symbol BTCUSDT --interval 1m
               mlbot data download --symbol ETHUSDT --interval 60 --since 2024-01-01
+              mlbot data instruments --symbols BTCUSDT,ETHUSDT
               mlbot data list
               mlbot data export --symbol BTCUSDT --interval 1m --from 2024-02-01 --out btc.csv
             """,
-        subcommands: [DataSynth.self, DataImport.self, DataDownload.self, DataList.self, DataExport.self]
+        subcommands: [DataSynth.self, DataImport.self, DataDownload.self, DataInstruments.self, DataList.self, DataExport.self]
     )
 }

@@ -30,3 +30,24 @@ import Testing
         #expect(list.out.contains("\"bars\" : 1500") && list.out.contains("\"gaps\" : 0"), "\(list.out)")
     }
 }
+
+@Suite struct CLIInstrumentsTests {
+    @Test func writesTheGridBybitListsAndNothingOnAnUnknownSymbol() async throws {
+        let server = try await FakeBybitServer.start()
+        defer { Task { await server.stop() } }
+        let dir = try Fixtures.temporaryDirectory()
+        let out = dir.appendingPathComponent("instruments.yaml").path
+        let common = ["--base-url", server.baseURL, "--out", out]
+        let ok = try await onDedicatedThread { try CLI.run(["data", "instruments", "--symbols", "ETHUSDT,BTCUSDT", "--json"] + common, in: dir) }
+        #expect(ok.status == 0, "\(ok.err)")
+        #expect(ok.out.contains("\"tick_size\" : \"0.1\"") && ok.out.contains("\"qty_step\" : \"0.01\""), "\(ok.out)")
+        let text = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(text.contains("  BTCUSDT: {tick_size: 0.1, qty_step: 0.001, min_qty: 0.001, min_notional: 5}"), "\(text)")
+        #expect(text.contains("  ETHUSDT: {tick_size: 0.01, qty_step: 0.01, min_qty: 0.01, min_notional: 5}"), "\(text)")
+        // The written file is what backtests read.
+        let before = text
+        let bad = try await onDedicatedThread { try CLI.run(["data", "instruments", "--symbols", "ETHUSDT,NOPEUSDT"] + common, in: dir) }
+        #expect(bad.status == 3 && bad.err.contains("NOPEUSDT"), "\(bad.err)")
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == before)
+    }
+}
