@@ -73,7 +73,7 @@ let package = Package(
                                              .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Market", "MarketData", "NumericKit", "TestSupport"]),
         // Runs the built `mlbot` binary as a user would (the dependency makes `swift test` build it).
-        .testTarget(name: "CLITests", dependencies: ["mlbot", "TestSupport", "FakeBybit", "Market"]),
+        .testTarget(name: "CLITests", dependencies: ["mlbot", "TestSupport", "FakeBybit", "Market", "Store", "NumericKit"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -43,23 +43,11 @@ public enum BacktestDriver {
         var orders: [Order] = [], fills: [Fill] = [], events: [RiskEvent] = [], skipped: [CycleOutcome.Skipped] = []
         var intents: [CycleOutcome.Decision: Int] = [:]
         var trades = TradeTracker(strategies: state.strategies.count)
-        var cursor = [Int](repeating: 0, count: series.count)
-        var slot = [Bar?](repeating: nil, count: series.count)
+        var merged = MergedBars(series)
         var out = CycleOutcome()
         var before = initial
         var recorded = 0
-        while true {
-            var t = Int64.max
-            for i in series.indices where cursor[i] < series[i].count { t = min(t, series[i].openTime[cursor[i]]) }
-            guard t != .max, t <= to else { break }
-            for i in series.indices {
-                if cursor[i] < series[i].count && series[i].openTime[cursor[i]] == t {
-                    slot[i] = series[i][cursor[i]]
-                    cursor[i] += 1
-                } else {
-                    slot[i] = nil
-                }
-            }
+        while let (t, slot) = merged.next(to: to) {
             BarCycle.step(&state, time: t, bars: slot, settings: settings, into: &out)
             observe?(out, state)
             guard t >= recordFromMs else { before = out.equity; continue }

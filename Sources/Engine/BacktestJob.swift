@@ -37,6 +37,16 @@ public struct BacktestJob {
     }
 
     public func run(store: DataStore, config: MlbotConfig, catalog: InstrumentCatalog) throws -> Outcome {
+        let prepared = try prepare(store: store, config: config)
+        let settings = EngineSettings(risk: config.risk)
+        let backtest = try StrategyBacktest.run(prepared, catalog: catalog, config: config, settings: settings, to: to)
+        let psr = SharpeStatistics.probabilistic(SharpeStatistics.Moments(returns: backtest.result.returns), benchmark: 0)
+        return Outcome(strategies: prepared, backtest: backtest, psr: psr, initialEquity: config.portfolio.initialEquity)
+    }
+
+    /// The target's strategies loaded and made ready for the engine (the service prepares its
+    /// strategies with this too, in `model` mode, so that it trades what the backtest trades).
+    public func prepare(store: DataStore, config: MlbotConfig) throws -> [PreparedStrategy] {
         var loaded: [(name: String, file: StrategyFile, record: StrategyRecord?)] = []
         switch target {
         case .file(let path):
@@ -83,9 +93,6 @@ public struct BacktestJob {
                                                            series: data.series, reference: data.reference, from: lo))
             }
         }
-        let settings = EngineSettings(risk: config.risk)
-        let backtest = try StrategyBacktest.run(prepared, catalog: catalog, config: config, settings: settings, to: hi)
-        let psr = SharpeStatistics.probabilistic(SharpeStatistics.Moments(returns: backtest.result.returns), benchmark: 0)
-        return Outcome(strategies: prepared, backtest: backtest, psr: psr, initialEquity: config.portfolio.initialEquity)
+        return prepared
     }
 }

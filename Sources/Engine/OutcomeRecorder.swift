@@ -8,8 +8,9 @@ import Store
 /// orders, fills, the positions they changed (account and strategies), signals, risk events,
 /// equity and the cursor. The service calls it once per bar in one `ledger.write`.
 public enum OutcomeRecorder {
-    public static func record(_ out: CycleOutcome, state s: EngineState, settingsVersion: Int, engine: String = "paper",
-                                         _ db: Database) throws {
+    /// `cursorState` is what the cursor row keeps for a restart (default: the risk state).
+    public static func record(_ out: CycleOutcome, state s: EngineState, settingsVersion: Int, engine: String = "paper", cursorState: String? = nil,
+                              _ db: Database) throws {
         for o in out.orders {
             let parts = (s.contributions[o.id] ?? []).map { Contribution(strategy: s.strategies[$0.strategy].name, steps: $0.steps) }
             try LedgerRepository.insert(OrderRow(clientOrderId: o.id.value, symbol: o.symbol.name, side: o.side == .buy ? "Buy" : "Sell",
@@ -42,8 +43,7 @@ public enum OutcomeRecorder {
                                                      toState: e.to?.rawValue, figures: try StoredJSON.encode(e.finding.figures), message: e.finding.message), db)
         }
         try LedgerRepository.insert(EquityRow(timeMs: out.timeMs, equity: out.equity, cash: s.ledger.money.exact, trading: out.trading.rawValue), db)
-        // The whole risk state, so a restart decodes exactly what the cycle carried.
-        let state = try StoredJSON.encode(s.risk)
+        let state = try cursorState ?? StoredJSON.encode(s.risk)
         try LedgerRepository.save(CursorRow(engine: engine, lastBarMs: out.timeMs, settingsVersion: settingsVersion, state: state, updatedMs: out.timeMs), db)
     }
 

@@ -114,6 +114,14 @@ public enum StrategyBacktest {
     /// risk manager and the paper broker. Results are recorded from the earliest decision bar.
     public static func run(_ strategies: [PreparedStrategy], catalog: InstrumentCatalog, config: MlbotConfig, settings: EngineSettings,
                            to: Int64? = nil, observe: ((CycleOutcome, EngineState) -> Void)? = nil) throws -> EngineBacktest {
+        var (state, series, start) = try initialState(strategies, catalog: catalog, config: config, settings: settings)
+        return BacktestDriver.run(&state, series: series, settings: settings, recordFromMs: start, to: to ?? .max, observe: observe)
+    }
+
+    /// The engine state the strategies start from (the service's and the backtest's alike), the
+    /// series it steps (one per instrument) and the first bar-time any strategy decides on.
+    public static func initialState(_ strategies: [PreparedStrategy], catalog: InstrumentCatalog, config: MlbotConfig, settings: EngineSettings) throws
+        -> (state: EngineState, series: [BarSeries], startMs: Int64) {
         guard !strategies.isEmpty else { throw Failure(.badInput, "no strategies to backtest") }
         var symbols: [Symbol] = []
         var series: [Symbol: BarSeries] = [:]
@@ -130,9 +138,9 @@ public enum StrategyBacktest {
         let instruments = symbols.map(catalog.instrument)
         let broker = PaperBroker(execution: symbols.map { execution[$0] ?? ExecutionModel() })
         let start = strategies.map(\.tradeFromMs).min()!
-        var state = try EngineState(instruments: instruments, strategies: strategies.map(\.runtime), broker: broker, allocation: config.portfolio,
+        let state = try EngineState(instruments: instruments, strategies: strategies.map(\.runtime), broker: broker, allocation: config.portfolio,
                                     initialCash: Money(Decimal(string: "\(config.portfolio.initialEquity)") ?? 0) ?? Money(units: Int128(config.portfolio.initialEquity) * Money.unitsPerOne),
                                     limits: settings.risk, startMs: start)
-        return BacktestDriver.run(&state, series: symbols.map { series[$0]! }, settings: settings, recordFromMs: start, to: to ?? .max, observe: observe)
+        return (state, symbols.map { series[$0]! }, start)
     }
 }

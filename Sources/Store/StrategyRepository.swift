@@ -146,11 +146,14 @@ public struct StrategyRepository: Sendable {
 
     /// The service's paper-trading record of a strategy: bars traded and worst drawdown so far.
     public func recordPaper(_ name: String, bars: Int, maxDrawdown: Double) throws {
-        try pool.write { db in
-            try db.execute(sql: "UPDATE strategies SET paper_bars = ?, paper_max_drawdown = ? WHERE name = ? AND status = 'paper'",
-                           arguments: [bars, maxDrawdown, name])
-            guard db.changesCount == 1 else { throw StrategyStoreError.unknown(name) }
-        }
+        try pool.write { db in try Self.recordPaper(name, bars: bars, maxDrawdown: maxDrawdown, db) }
+    }
+
+    /// The same inside the caller's transaction (the service writes it with the bar's outcome).
+    public static func recordPaper(_ name: String, bars: Int, maxDrawdown: Double, _ db: Database) throws {
+        try db.execute(sql: "UPDATE strategies SET paper_bars = ?, paper_max_drawdown = ? WHERE name = ? AND status = 'paper'",
+                       arguments: [bars, maxDrawdown, name])
+        guard db.changesCount == 1 else { throw StrategyStoreError.unknown(name) }
     }
 
     public func events(_ name: String) throws -> [StrategyEvent] {

@@ -75,8 +75,8 @@ struct DiscoverCommand: ParsableCommand {
                                        to: try to.map(UTCTime.parse), workers: workers, featuresDirectory: sets.featuresDir, modelsDirectory: modelsDir)
         request.finalBacktest = StrategyBacktest.finalBacktest(catalog: try InstrumentCatalog.load(path: nil), config: cfg)
         let stop = StopFlag()
-        let interrupt = stop.watchInterrupt()
-        defer { interrupt.cancel(); signal(SIGINT, SIG_DFL) }
+        let watching = stop.watch([SIGINT], message: "stopping after the models in progress (Ctrl-C again to quit now)…")
+        defer { watching.forEach { $0.cancel() }; signal(SIGINT, SIG_DFL) }
         let bar = UncheckedSendable(ProgressBar(label: "discover \(id)"))
         let lock = Mutex(())
         let outcome = try DiscoveryRun.run(request, store: store, progress: { p in
@@ -148,23 +148,5 @@ struct DiscoverCommand: ParsableCommand {
         case .fixed(let f): return "fixed \(f)"
         case .volatilityTarget(let a): return "vol \(a)"
         }
-    }
-}
-
-/// Set by the first Ctrl-C; a second one ends the process at once.
-final class StopFlag: Sendable {
-    private let flag = Atomic<Bool>(false)
-
-    var isSet: Bool { flag.load(ordering: .relaxed) }
-
-    func watchInterrupt() -> DispatchSourceSignal {
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler { [self] in
-            if flag.exchange(true, ordering: .relaxed) { exit(130) }
-            FileHandle.standardError.write(Data("\nstopping after the models in progress (Ctrl-C again to quit now)…\n".utf8))
-        }
-        source.resume()
-        return source
     }
 }

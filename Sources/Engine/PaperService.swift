@@ -1,0 +1,116 @@
+import Foundation
+import GRDB
+import Market
+import Risk
+import Store
+
+/// What a service session is: the strategies it trades and where it started. A restart must be
+/// the same session, or its ledger would mix two runs.
+public struct ServiceSession: Sendable, Equatable, Codable {
+    public let strategies: [String]
+    public let startMs: Int64
+    public let from: Int64?
+}
+
+/// The cursor's state column: the session and the risk state after the last committed bar.
+struct ServiceCursorState: Codable {
+    let session: ServiceSession
+    let risk: RiskState
+}
+
+/// A paper strategy's running record (what `strategies promote --to live` reads).
+struct PaperRecord {
+    var bars = 0
+    var peak = 0.0
+    var maxDrawdown = 0.0
+
+    /// A strategy's own equity is the account's starting equity plus its attributed P&L.
+    mutating func add(equity: Double) {
+        bars += 1
+        peak = max(peak, equity)
+        if peak > 0 { maxDrawdown = max(maxDrawdown, (peak - equity) / peak) }
+    }
+}
+
+/// The paper service's loop body: the strategies prepared exactly as `backtest --mode model`
+/// prepares them, `BarCycle` stepped over each closed bar-time, and each bar-time's outcome
+/// committed in one transaction with the cursor and the paper records. Starting again on the same
+/// store rebuilds the state by stepping the committed bar-times again without writing (the cycle
+/// is deterministic), checks the rebuilt equity against the stored one, and continues after the
+/// cursor: no bar is lost or done twice.
+public final class PaperService {
+    public let store: DataStore
+    public let engine: String
+    public let strategies: [PreparedStrategy]
+    public let session: ServiceSession
+    public private(set) var state: EngineState
+    public let settings: EngineSettings
+    /// The last bar-time committed before this process started (nil: a fresh session).
+    public let resumedAfterMs: Int64?
+    private var merged: MergedBars
+    private let to: Int64
+    private var out = CycleOutcome()
+    private var paper: [PaperRecord]
+    private let isPaper: [Bool]
+    private let initialEquity: Double
+
+    public init(store: DataStore, config: MlbotConfig, catalog: InstrumentCatalog, job: BacktestJob, engine: String = "paper") throws {
+        var job = job
+        job.mode = .model
+        self.store = store
+        self.engine = engine
+        strategies = try job.prepare(store: store, config: config)
+        settings = EngineSettings(risk: config.risk)
+        let (initial, series, startMs) = try StrategyBacktest.initialState(strategies, catalog: catalog, config: config, settings: settings)
+        state = initial
+        session = ServiceSession(strategies: strategies.map(\.name), startMs: startMs, from: job.from)
+        merged = MergedBars(series)
+        to = job.to ?? .max
+        initialEquity = config.portfolio.initialEquity
+        paper = [PaperRecord](repeating: PaperRecord(), count: strategies.count)
+        let statuses = Dictionary(uniqueKeysWithValues: try store.strategies.list().map { ($0.name, $0.status) })
+        isPaper = strategies.map { statuses[$0.name] == .paper }
+
+        guard let cursor = try store.ledger.cursor(engine) else { resumedAfterMs = nil; return }
+        let stored = try StoredJSON.decode(ServiceCursorState.self, from: cursor.state)
+        guard stored.session == session else {
+            throw Failure(.conflict, "\(store.path) holds the \(engine) ledger of another session (strategies \(stored.session.strategies.joined(separator: ", ")), "
+                          + "trading from \(UTCTime.iso(stored.session.startMs))); this one trades \(session.strategies.joined(separator: ", ")) "
+                          + "from \(UTCTime.iso(session.startMs)). Use another database, or the same strategies and --from")
+        }
+        resumedAfterMs = cursor.lastBarMs
+        // Rebuild: the same steps, nothing written.
+        var rebuiltEquity: Double?
+        while let (t, bars) = merged.next(to: cursor.lastBarMs) {
+            BarCycle.step(&state, time: t, bars: bars, settings: settings, into: &out)
+            if t >= session.startMs { notePaper(); rebuiltEquity = out.equity }
+        }
+        let storedEquity = try store.ledger.write { db in try Double.fetchOne(db, sql: "SELECT equity FROM equity WHERE time_ms = ?", arguments: [cursor.lastBarMs]) }
+        guard state.lastTimeMs == cursor.lastBarMs, rebuiltEquity == storedEquity, state.risk == stored.risk else {
+            throw Failure(.internal, "rebuilding the \(engine) state up to \(UTCTime.iso(cursor.lastBarMs)) gave equity \(rebuiltEquity.map { "\($0)" } ?? "none") "
+                          + "where the store has \(storedEquity.map { "\($0)" } ?? "none"): the stored bars or strategies changed under the ledger")
+        }
+    }
+
+    /// Steps the next bar-time and, from the session's start on, commits its outcome in one
+    /// transaction. Returns nil when the bars (or `--to`) are exhausted.
+    @discardableResult
+    public func step() throws -> CycleOutcome? {
+        guard let (t, bars) = merged.next(to: to) else { return nil }
+        BarCycle.step(&state, time: t, bars: bars, settings: settings, into: &out)
+        guard t >= session.startMs else { return out }   // warm-up: the streams only
+        notePaper()
+        let cursorState = try StoredJSON.encode(ServiceCursorState(session: session, risk: state.risk))
+        try store.ledger.write { db in
+            try OutcomeRecorder.record(out, state: state, settingsVersion: settings.version, engine: engine, cursorState: cursorState, db)
+            for k in strategies.indices where isPaper[k] {
+                try StrategyRepository.recordPaper(strategies[k].name, bars: paper[k].bars, maxDrawdown: paper[k].maxDrawdown, db)
+            }
+        }
+        return out
+    }
+
+    private func notePaper() {
+        for k in strategies.indices { paper[k].add(equity: initialEquity + state.pnl(strategy: k)) }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Market
+
+/// What one run of the service did, for its closing summary.
+public struct ServiceSummary: Sendable {
+    public var barTimes = 0
+    public var firstMs: Int64?
+    public var lastMs: Int64?
+    public var orders = 0
+    public var fills = 0
+    public var vetoes: [String: Int] = [:]
+    public var resizes: [String: Int] = [:]
+    public var equity = 0.0
+    public var strategyPnL: [(name: String, pnl: Double)] = []
+    /// True when it stopped on request before the bars ran out.
+    public var interrupted = false
+}
+
+/// The replay feed: the stored bars, as fast as possible (`speed` nil) or `speed`× real time
+/// (one bar interval of wall time ÷ speed between bar-times).
+public enum ReplayFeed {
+    public static func run(_ service: PaperService, speed: Double?, shouldStop: () -> Bool,
+                           sleep: (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }) throws -> ServiceSummary {
+        var s = ServiceSummary()
+        let pause = speed.map { Double(service.strategies[0].interval.milliseconds) / 1000 / $0 }
+        while !shouldStop() {
+            guard let out = try service.step() else { break }
+            guard out.timeMs >= service.session.startMs else { continue }
+            s.barTimes += 1
+            s.firstMs = s.firstMs ?? out.timeMs
+            s.lastMs = out.timeMs
+            s.orders += out.orders.count
+            s.fills += out.fills.count
+            for e in out.riskEvents {
+                switch e.kind {
+                case .veto: s.vetoes[e.finding.rule.rawValue, default: 0] += 1
+                case .resize: s.resizes[e.finding.rule.rawValue, default: 0] += 1
+                default: break
+                }
+            }
+            if let pause { sleep(pause) }
+        }
+        s.interrupted = shouldStop()
+        s.equity = service.state.ledger.equity(service.state.lastClose)
+        s.strategyPnL = service.strategies.indices.map { (service.strategies[$0].name, service.state.pnl(strategy: $0)) }
+        return s
+    }
+}

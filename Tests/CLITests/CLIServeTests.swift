@@ -1,0 +1,105 @@
+import Foundation
+import Market
+import NumericKit
+import Store
+import TestSupport
+import Testing
+
+/// `mlbot` started in the background, as an operator (or a crash) would treat it.
+final class Spawned {
+    let process = Process()
+    let out: URL, err: URL
+
+    init(_ args: [String], in dir: URL, label: String) throws {
+        out = dir.appendingPathComponent("\(label).out")
+        err = dir.appendingPathComponent("\(label).err")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.executableURL = CLI.binary
+        process.arguments = args
+        process.currentDirectoryURL = dir
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        try process.run()
+    }
+
+    func signal(_ s: Int32) { kill(process.processIdentifier, s) }
+
+    func wait() -> (status: Int32, out: String, err: String) {
+        process.waitUntilExit()
+        return (process.terminationStatus, (try? String(contentsOf: out, encoding: .utf8)) ?? "", (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+    }
+}
+
+@Suite(.serialized) struct CLIServeTests {
+    static let features = Fixtures.repositoryRoot.appendingPathComponent("features").path
+
+    /// A store with 3 days of synthetic bars and two rule strategies (named, so no graduation is needed).
+    static func workspace(_ label: String) throws -> (dir: URL, db: String, args: [String]) {
+        let dir = try Fixtures.temporaryDirectory(label)
+        let db = dir.appendingPathComponent("s.sqlite").path
+        #expect(try CLI.run(["data", "synth", "--db", db, "--days", "5", "--seed", "11"], in: dir).status == 0)
+        for (name, symbol, signal) in [("eth-ema", "ETHUSDT", "{rule: above, feature: ema_ratio_10_50, level: 0, long_short: true}"),
+                                       ("sol-rsi", "SOLUSDT", "{rule: band, feature: rsi_14, lower: 35, upper: 65}")] {
+            let f = try Fixtures.write("name: \(name)\nsymbol: \(symbol)\ninterval: 1m\nfeature_set: default\nhorizon: 10\nsignal: \(signal)\nexit: {kind: opposite}\n",
+                                       named: "\(name).yaml", in: dir)
+            let r = try CLI.run(["strategies", "import", "--db", db, "--features-dir", features, f], in: dir)
+            #expect(r.status == 0, "\(r.err)")
+        }
+        return (dir, db, ["serve", "--paper", "--db", db, "--features-dir", features, "--strategies", "eth-ema,sol-rsi", "--feed", "replay", "--speed", "max"])
+    }
+
+    /// The committed ledger as text.
+    static func dump(_ db: String) throws -> String {
+        let store = try DataStore(path: db, mustExist: true)
+        let l = store.ledger
+        return try [l.orders().map { "\($0)" }, l.fills().map { "\($0)" }, l.positions().map { "\($0)" }, l.equity().map { "\($0)" },
+                    l.signals().map { "\($0)" }, l.riskEvents().map { "\($0)" }, [String(describing: try l.cursor("paper"))]]
+            .map { $0.joined(separator: "\n") }.joined(separator: "\n--\n")
+    }
+
+    @Test func killedAtTwentyRandomPointsItEndsExactlyWhereAnUninterruptedRunEnds() async throws {
+        let whole = try Self.workspace("serve-whole")
+        let done = try CLI.run(whole.args + ["--json"], in: whole.dir)
+        #expect(done.status == 0, "\(done.err)")
+        #expect(done.out.contains("\"bar_times\" : 7200"), "\(done.out)")
+        let expected = try Self.dump(whole.db)
+        #expect(expected.contains("Buy") && expected.contains("Sell"), "the run must trade")
+
+        let crashed = try Self.workspace("serve-crash")
+        var rng = SeededRNG(seed: 2026)
+        var cursors: Set<Int64> = [], killed = 0
+        for k in 0..<20 {
+            let p = try Spawned(crashed.args, in: crashed.dir, label: "run\(k)")
+            try await Task.sleep(nanoseconds: UInt64((0.1 + 0.5 * rng.uniform()) * 1e9))
+            p.signal(SIGKILL)
+            _ = p.wait()
+            // A run that had little left may finish before its kill; most must die mid-run.
+            if p.process.terminationReason == .uncaughtSignal { killed += 1 }
+            if let c = try DataStore(path: crashed.db, mustExist: true).ledger.cursor("paper") { cursors.insert(c.lastBarMs) }
+        }
+        // The kills landed at many different points of the run, not all before or after it.
+        #expect(cursors.count >= 10 && killed >= 10, "\(killed) runs killed, leaving the cursor at \(cursors.count) distinct bars")
+        let last = try CLI.run(crashed.args, in: crashed.dir)
+        #expect(last.status == 0 && last.out.contains("resumed after"), "\(last.out) \(last.err)")
+        #expect(try Self.dump(crashed.db) == expected, "the ledger after 20 kills differs from the uninterrupted one")
+    }
+
+    @Test func sigtermFinishesTheBarCommitsAndExitsZeroThenARestartContinues() async throws {
+        let w = try Self.workspace("serve-term")
+        let slow = w.args.map { $0 == "max" ? "20000" : $0 }    // 20000× real time: 3 ms a bar
+        let p = try Spawned(slow, in: w.dir, label: "term")
+        try await Task.sleep(nanoseconds: 1_500_000_000)
+        // A second service on the same database is refused, naming the holder.
+        let second = try CLI.run(w.args, in: w.dir)
+        #expect(second.status == 4 && second.err.contains("pid \(p.process.processIdentifier)"), "\(second.err)")
+        p.signal(SIGTERM)
+        let r = p.wait()
+        #expect(r.status == 0 && r.out.contains("stopped on request"), "status \(r.status): \(r.out) \(r.err)")
+        let rest = try CLI.run(w.args, in: w.dir)
+        #expect(rest.status == 0 && rest.out.contains("resumed after"), "\(rest.out) \(rest.err)")
+        let whole = try Self.workspace("serve-term-whole")
+        #expect(try CLI.run(whole.args, in: whole.dir).status == 0)
+        #expect(try Self.dump(w.db) == Self.dump(whole.db))
+    }
+}
