@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // System libraries (module maps + header shims).
@@ -40,10 +42,18 @@ let package = Package(
         .target(name: "Engine", dependencies: ["Market", "NumericKit", "Store", "Features", "Learning", "Backtest", "Portfolio", "Risk", "Discovery", "ConfigFormat", "MarketData", "Exchange", "Hashing",
                                          .product(name: "GRDB", package: "GRDB.swift")]),
 
+        .target(name: "Control", dependencies: ["Engine", "Store", "Market", "Risk",
+                                          .product(name: "Hummingbird", package: "hummingbird"),
+                                          .product(name: "Logging", package: "swift-log"),
+                                          .product(name: "Prometheus", package: "swift-prometheus"),
+                                          .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
+
         // Executables: thin fronts.
         .executableTarget(name: "mlbot", dependencies: [
-            "ConfigFormat", "MarketData", "Store", "Market", "Exchange", "Features", "Learning", "NumericKit", "Backtest", "Discovery", "Portfolio", "Risk", "Engine",
+            "ConfigFormat", "MarketData", "Store", "Market", "Exchange", "Features", "Learning", "NumericKit", "Backtest", "Discovery", "Portfolio", "Risk", "Engine", "Control",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "mlbot-bench", dependencies: [
             "NumericKit", "CLinearAlgebra", "Market", "Store", "MarketData", "Features", "Learning", "Backtest", "Discovery", "Portfolio", "Risk", "Engine",
@@ -71,6 +81,9 @@ let package = Package(
         .testTarget(name: "DiscoveryTests", dependencies: ["Discovery", "NumericKit", "Backtest", "Learning", "Features", "Market", "Store", "MarketData", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Market", "Backtest", "Risk", "Features", "Learning", "Discovery", "MarketData", "NumericKit", "Store", "ConfigFormat", "TestSupport",
                                              .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "ControlTests", dependencies: ["Control", "Engine", "Store", "Market", "Discovery", "TestSupport",
+                                              .product(name: "Hummingbird", package: "hummingbird"),
+                                              .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Market", "MarketData", "NumericKit", "TestSupport"]),
         // Runs the built `mlbot` binary as a user would (the dependency makes `swift test` build it).
         .testTarget(name: "CLITests", dependencies: ["mlbot", "TestSupport", "FakeBybit", "Market", "Store", "NumericKit"]),

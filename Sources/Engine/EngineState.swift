@@ -38,6 +38,11 @@ public struct EngineState {
     /// Open time of the last bar-time stepped.
     public internal(set) var lastTimeMs: Int64 = .min
 
+    /// Names of the strategies whose wishes an order in flight (or just decided) nets.
+    public func contributors(of id: ClientOrderID) -> [String] {
+        (contributions[id] ?? []).map { strategies[$0.strategy].name }
+    }
+
 
     public init(instruments: [Instrument], strategies: [StrategyRuntime], broker: any Broker, allocation: PortfolioSettings,
                 initialCash: Money, limits: RiskLimits, startMs: Int64, weights: [Double]? = nil) throws {

@@ -19,13 +19,19 @@ public struct ServiceSummary: Sendable {
 /// The replay feed: the stored bars, as fast as possible (`speed` nil) or `speed`× real time
 /// (one bar interval of wall time ÷ speed between bar-times).
 public enum ReplayFeed {
+    /// `onBar` sees each committed outcome, the state after it and how long the bar took from
+    /// its arrival to its commit.
     public static func run(_ service: PaperService, speed: Double?, shouldStop: () -> Bool,
-                           sleep: (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }) throws -> ServiceSummary {
+                           sleep: (Double) -> Void = { Thread.sleep(forTimeInterval: $0) },
+                           onBar: (CycleOutcome, EngineState, Duration) -> Void = { _, _, _ in }) throws -> ServiceSummary {
         var s = ServiceSummary()
         let pause = speed.map { Double(service.strategies[0].interval.milliseconds) / 1000 / $0 }
+        let clock = ContinuousClock()
         while !shouldStop() {
+            let began = clock.now
             guard let out = try service.step() else { break }
             guard out.timeMs >= service.session.startMs else { continue }
+            onBar(out, service.state, clock.now - began)
             s.barTimes += 1
             s.firstMs = s.firstMs ?? out.timeMs
             s.lastMs = out.timeMs

@@ -38,6 +38,24 @@ public struct LedgerRepository: Sendable {
             return try (limit.map { q.limit($0) } ?? q).fetchAll(db).reversed()
         }
     }
+    /// The newest `limit` rows at or after `since`, oldest first (what the HTTP API pages through).
+    public func recentOrders(since: Int64?, limit: Int) throws -> [OrderRow] {
+        try pool.read { db in
+            try OrderRow.filter(Column("decided_ms") >= (since ?? .min)).order(Column("decided_ms").desc, Column("client_order_id").desc)
+                .limit(limit).fetchAll(db).reversed()
+        }
+    }
+    public func recentFills(since: Int64?, limit: Int) throws -> [FillRow] {
+        try pool.read { db in
+            try FillRow.filter(Column("time_ms") >= (since ?? .min)).order(Column("time_ms").desc, Column("client_order_id").desc, Column("seq").desc)
+                .limit(limit).fetchAll(db).reversed()
+        }
+    }
+    public func recentEquity(since: Int64?, limit: Int) throws -> [EquityRow] {
+        try pool.read { db in
+            try EquityRow.filter(Column("time_ms") >= (since ?? .min)).order(Column("time_ms").desc).limit(limit).fetchAll(db).reversed()
+        }
+    }
     public func settings() throws -> [SettingsRow] { try pool.read { try SettingsRow.order(Column("version")).fetchAll($0) } }
     public func audit() throws -> [AuditRow] { try pool.read { try AuditRow.order(Column("id")).fetchAll($0) } }
     public func cursor(_ engine: String) throws -> CursorRow? { try pool.read { try CursorRow.fetchOne($0, key: engine) } }

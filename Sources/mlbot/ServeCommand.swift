@@ -1,6 +1,9 @@
 import ArgumentParser
+import Control
 import Dispatch
 import Engine
+import Logging
+import ServiceLifecycle
 import Foundation
 import Market
 import Store
@@ -18,7 +21,10 @@ struct ServeCommand: ParsableCommand {
             committing its outcome (signals, orders, fills, positions, equity, risk events, cursor and \
             paper records) in one SQLite transaction. Started again on the same database it resumes \
             after the last committed bar, even after kill -9; a second service on one database is \
-            refused. The replay feed plays the stored bars and ends with a summary.
+            refused. The replay feed plays the stored bars and ends with a summary. While it runs, \
+            the read API answers on --host/--port (GET /health, /ready, /status, /strategies, \
+            /positions, /orders, /fills, /equity, /risk, /metrics); SIGTERM or Ctrl-C finishes the \
+            bar in progress, commits it, stops the server and exits 0.
 
             Examples:
               mlbot serve --paper --feed replay --speed max
@@ -49,6 +55,8 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Last bar (ISO-8601 or epoch; default: the last stored bar).") var to: String?
     @Option(help: "Strategies to run, separated by commas (default: every paper strategy).") var strategies: String?
     @Option(help: "Instrument grid file (default: config/instruments.yaml if present).") var instruments: String?
+    @Option(help: "Address the HTTP API listens on (loopback only until the control center's tokens exist).") var host = "127.0.0.1"
+    @Option(help: "Port of the HTTP API (0: any free port, printed on standard error).") var port = 8080
     @Flag(help: "Print the summary as JSON (keys: database, strategies, resumed_after, first, last, bar_times, orders, fills, vetoes, resizes, equity, pnl, interrupted).")
     var json = false
 
@@ -63,6 +71,10 @@ struct ServeCommand: ParsableCommand {
 
     func validate() throws {
         guard paper else { throw ValidationError("give --paper: live trading is not available yet") }
+        guard ["127.0.0.1", "localhost", "::1"].contains(host) else {
+            throw ValidationError("--host \(host): the API binds to loopback only; serving another address needs --allow-remote and a control token, which arrive with the control center")
+        }
+        guard (0...65535).contains(port) else { throw ValidationError("--port: expected 0...65535") }
     }
 
     func run() throws {
@@ -72,10 +84,33 @@ struct ServeCommand: ParsableCommand {
         let target: BacktestJob.Target = strategies.map { .names($0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }) } ?? .status(.paper)
         let job = BacktestJob(target: target, mode: .model, from: try from.map(UTCTime.parse), to: try to.map(UTCTime.parse), featuresDirectory: sets.featuresDir)
         let service = try PaperService(store: store, config: cfg, catalog: try InstrumentCatalog.load(path: instruments), job: job)
-        let stop = StopFlag()
-        let watching = stop.watch([SIGINT, SIGTERM], message: "stopping after the bar in progress…")
-        defer { watching.forEach { $0.cancel() } }
-        let s = try ReplayFeed.run(service, speed: speed.factor, shouldStop: { stop.isSet })
+        let logger = Logger(label: "mlbot.serve") { StreamLogHandler.standardError(label: $0) }
+        let status = LiveStatus(ServiceSnapshot(
+            mode: "paper", feed: feed.rawValue, database: store.path, startedMs: UTCTime.nowMs(), equity: service.state.ledger.equity(service.state.lastClose),
+            maxDrawdown: cfg.risk.maxDrawdown, maxDailyLoss: cfg.risk.maxDailyLoss, confidence: service.settings.confidence,
+            strategies: service.strategies.map {
+                ServiceSnapshot.Strategy(name: $0.name, symbol: $0.symbol.name, interval: $0.interval.name, model: $0.model.map { "\($0.name)@\($0.version)" },
+                                         modelCreatedMs: $0.model?.createdMs, tradingFromMs: $0.tradeFromMs)
+            }))
+        let metrics = ServiceMetrics(version: MLBot.configuration.version.isEmpty ? "dev" : MLBot.configuration.version)
+        let context = ControlContext(store: store, status: status, metrics: metrics, limits: cfg.risk, intervalMs: service.strategies[0].interval.milliseconds)
+        let app = buildApplication(ServerSettings(host: host, port: port), context: context, logger: logger) { port in
+            FileHandle.standardError.write(Data("mlbot serve: API on http://\(host):\(port)\n".utf8))
+        }
+        let loop = PaperLoop(service, status: status, metrics: metrics, speed: speed.factor, logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: app),
+                       .init(service: loop, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let failure = Mutex<(any Error)?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do { try await group.run() } catch { failure.withLock { $0 = error } }
+            done.signal()
+        }
+        done.wait()
+        if let error = failure.withLock({ $0 }) { throw error }
+        guard let s = loop.summary else { throw Failure(.internal, "the bar loop ended without a summary") }
         withExtendedLifetime(lock) {}
         let summary = Summary(database: store.path, strategies: service.session.strategies, resumed_after: service.resumedAfterMs.map(UTCTime.iso),
                               first: s.firstMs.map(UTCTime.iso), last: s.lastMs.map(UTCTime.iso), bar_times: s.barTimes, orders: s.orders, fills: s.fills,

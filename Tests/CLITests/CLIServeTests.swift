@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Market
 import NumericKit
 import Store
@@ -46,7 +49,7 @@ final class Spawned {
             let r = try CLI.run(["strategies", "import", "--db", db, "--features-dir", features, f], in: dir)
             #expect(r.status == 0, "\(r.err)")
         }
-        return (dir, db, ["serve", "--paper", "--db", db, "--features-dir", features, "--strategies", "eth-ema,sol-rsi", "--feed", "replay", "--speed", "max"])
+        return (dir, db, ["serve", "--paper", "--db", db, "--features-dir", features, "--strategies", "eth-ema,sol-rsi", "--feed", "replay", "--speed", "max", "--port", "0"])
     }
 
     /// The committed ledger as text.
@@ -89,7 +92,34 @@ final class Spawned {
         let w = try Self.workspace("serve-term")
         let slow = w.args.map { $0 == "max" ? "20000" : $0 }    // 20000× real time: 3 ms a bar
         let p = try Spawned(slow, in: w.dir, label: "term")
-        try await Task.sleep(nanoseconds: 1_500_000_000)
+        // The API over its real (random) port while the loop runs.
+        var base: String?
+        for _ in 0..<100 where base == nil {
+            try await Task.sleep(nanoseconds: 50_000_000)
+            let err = (try? String(contentsOf: p.err, encoding: .utf8)) ?? ""
+            if let r = err.range(of: "API on ") { base = String(err[r.upperBound...].prefix { !$0.isWhitespace }) }
+        }
+        let api = try #require(base, "no API address on standard error")
+        func get(_ path: String) async throws -> (Int, String) {
+            let (data, response) = try await URLSession.shared.data(from: URL(string: api + path)!)
+            return ((response as! HTTPURLResponse).statusCode, String(decoding: data, as: UTF8.self))
+        }
+        let health = try await get("/health")
+        #expect(health.0 == 200 && health.1 == #"{"status":"ok"}"#)
+        var ready = try await get("/ready")
+        for _ in 0..<40 where ready.0 != 200 { try await Task.sleep(nanoseconds: 50_000_000); ready = try await get("/ready") }
+        #expect(ready.0 == 200, "\(ready.1)")
+        let status = try await get("/status")
+        #expect(status.0 == 200 && status.1.contains(#""mode":"paper""#) && status.1.contains(#""trading":"ACTIVE""#), "\(status.1)")
+        let metrics = try await get("/metrics")
+        #expect(metrics.1.contains("mlbot_bars_processed_total") && metrics.1.contains("mlbot_equity") && metrics.1.contains(#"mlbot_trading_state{state="ACTIVE"} 1"#), "\(metrics.1)")
+        let positions = try await get("/positions"), orders = try await get("/orders?limit=5")
+        #expect(positions.0 == 200 && orders.0 == 200 && orders.1.hasPrefix("["))
+        let bad = try await get("/orders?limit=lots")
+        #expect(bad.0 == 400 && bad.1.contains("limit"), "\(bad.1)")
+        let nowhere = try await get("/nowhere")
+        #expect(nowhere.0 == 404 && nowhere.1.contains("error"))
+        try await Task.sleep(nanoseconds: 300_000_000)
         // A second service on the same database is refused, naming the holder.
         let second = try CLI.run(w.args, in: w.dir)
         #expect(second.status == 4 && second.err.contains("pid \(p.process.processIdentifier)"), "\(second.err)")

@@ -1,0 +1,61 @@
+import Foundation
+import Hummingbird
+import Logging
+import Market
+import NIOCore
+import Risk
+import Store
+
+/// What the HTTP application serves from: the store (read through its own readers), the loop's
+/// live snapshot, the metrics registry and the configured limits.
+public struct ControlContext: Sendable {
+    public let store: DataStore
+    public let status: LiveStatus
+    public let metrics: ServiceMetrics
+    public let limits: RiskLimits
+    /// One bar interval: the feed is stale after two without a commit.
+    public let intervalMs: Int64
+    public let clock: @Sendable () -> Int64
+
+    public init(store: DataStore, status: LiveStatus, metrics: ServiceMetrics, limits: RiskLimits, intervalMs: Int64,
+                clock: @escaping @Sendable () -> Int64 = UTCTime.nowMs) {
+        self.store = store; self.status = status; self.metrics = metrics; self.limits = limits; self.intervalMs = intervalMs; self.clock = clock
+    }
+}
+
+/// Where the server listens.
+public struct ServerSettings: Sendable {
+    public var host: String
+    public var port: Int
+    public init(host: String = "127.0.0.1", port: Int = 8080) { self.host = host; self.port = port }
+}
+
+/// The service's HTTP application: a function of its settings and context (tests drive the
+/// router without a socket through `app.test(.router)`).
+public func buildApplication(_ settings: ServerSettings, context: ControlContext, logger: Logger,
+                             onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    Application(router: buildRouter(context), configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
+                onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) }, logger: logger)
+}
+
+/// The read API's routes.
+public func buildRouter(_ c: ControlContext) -> Router<BasicRequestContext> {
+    let router = Router()
+    router.addMiddleware { APIErrorMiddleware() }
+    router.get("/health") { _, _ in try API.json(["status": "ok"]) }
+    router.get("/ready") { _, _ in try ReadRoutes.ready(c) }
+    router.get("/status") { _, _ in try API.json(ReadRoutes.status(c)) }
+    router.get("/strategies") { _, _ in try API.json(c.status.snapshot.strategies) }
+    router.get("/positions") { _, _ in try API.json(ReadRoutes.positions(c)) }
+    router.get("/orders") { request, _ in try API.json(ReadRoutes.orders(c, try Page(request))) }
+    router.get("/fills") { request, _ in try API.json(ReadRoutes.fills(c, try Page(request))) }
+    router.get("/equity") { request, _ in try API.json(ReadRoutes.equity(c, try Page(request))) }
+    router.get("/risk") { _, _ in try API.json(ReadRoutes.risk(c)) }
+    router.get("/metrics") { _, _ in
+        c.metrics.refresh(c.status.snapshot, nowMs: c.clock())
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: c.metrics.text)))
+    }
+    return router
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Market
+import Risk
+import Synchronization
+
+/// What the running service looks like after its last committed bar: written by the loop once
+/// per bar, read by the HTTP handlers at any time.
+public struct ServiceSnapshot: Sendable, Codable, Equatable {
+    /// One strategy as /status and /strategies show it.
+    public struct Strategy: Sendable, Codable, Equatable {
+        public let name: String
+        public let symbol: String
+        public let interval: String
+        /// `name@version` of the registered model, nil for a rule strategy.
+        public let model: String?
+        public let modelCreatedMs: Int64?
+        public let tradingFromMs: Int64
+        public var lastProbability: Double?
+        public var lastTarget: Double?
+        public var pnl: Double
+
+        enum CodingKeys: CodingKey { case name, symbol, interval, model, modelCreatedMs, tradingFromMs, lastProbability, lastTarget, pnl }
+
+        /// Absent values are `null`, so every key is always there.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(name, forKey: .name); try c.encode(symbol, forKey: .symbol); try c.encode(interval, forKey: .interval)
+            try c.encode(model, forKey: .model); try c.encode(modelCreatedMs, forKey: .modelCreatedMs); try c.encode(tradingFromMs, forKey: .tradingFromMs)
+            try c.encode(lastProbability, forKey: .lastProbability); try c.encode(lastTarget, forKey: .lastTarget); try c.encode(pnl, forKey: .pnl)
+        }
+
+        public init(name: String, symbol: String, interval: String, model: String?, modelCreatedMs: Int64?, tradingFromMs: Int64) {
+            self.name = name; self.symbol = symbol; self.interval = interval; self.model = model
+            self.modelCreatedMs = modelCreatedMs; self.tradingFromMs = tradingFromMs; pnl = 0
+        }
+    }
+
+    public var mode: String
+    public var feed: String
+    public var database: String
+    public var startedMs: Int64
+    /// The warm-up (rebuild) is done and bars are being committed.
+    public var warm = false
+    public var trading: TradingState = .active
+    public var tradingCause: String?
+    public var equity: Double
+    public var dayStartEquity: Double
+    public var highWaterMark: Double
+    public var maxDrawdown: Double
+    public var maxDailyLoss: Double
+    public var confidence: Double?
+    public var lastBarMs: Int64?
+    /// Wall-clock time the last bar was committed (for the feed lag).
+    public var lastCommitMs: Int64?
+    public var barTimes = 0
+    public var strategies: [Strategy]
+    /// True once a replay reached its end.
+    public var finished = false
+
+    public init(mode: String, feed: String, database: String, startedMs: Int64, equity: Double, maxDrawdown: Double, maxDailyLoss: Double,
+                confidence: Double?, strategies: [Strategy]) {
+        self.mode = mode; self.feed = feed; self.database = database; self.startedMs = startedMs; self.equity = equity
+        dayStartEquity = equity; highWaterMark = equity; self.maxDrawdown = maxDrawdown; self.maxDailyLoss = maxDailyLoss
+        self.confidence = confidence; self.strategies = strategies
+    }
+
+    public var drawdown: Double { highWaterMark > 0 ? max(0, 1 - equity / highWaterMark) : 0 }
+    public var pnlToday: Double { equity - dayStartEquity }
+}
+
+/// The snapshot behind a lock: one writer (the loop), many readers (the handlers).
+public final class LiveStatus: Sendable {
+    private let box: Mutex<ServiceSnapshot>
+
+    public init(_ initial: ServiceSnapshot) { box = Mutex(initial) }
+
+    public var snapshot: ServiceSnapshot { box.withLock { $0 } }
+
+    public func update(_ body: (inout ServiceSnapshot) -> Void) { box.withLock { body(&$0) } }
+}

@@ -1,0 +1,81 @@
+import Engine
+import Foundation
+import Logging
+import Market
+import ServiceLifecycle
+import Synchronization
+
+/// The bar loop as a service of the process's `ServiceGroup`: it runs the replay feed on a thread
+/// of its own (the loop blocks on SQLite commits), publishes each committed bar to the live status
+/// and the metrics, and on graceful shutdown (SIGTERM, SIGINT) finishes the bar in progress,
+/// commits it and returns.
+public final class PaperLoop: Service, Sendable {
+    private let service: UncheckedBox<PaperService>
+    private let status: LiveStatus
+    private let metrics: ServiceMetrics
+    private let speed: Double?
+    private let logger: Logger
+    private let stop = Atomic<Bool>(false)
+    private let result = Mutex<ServiceSummary?>(nil)
+
+    public init(_ service: PaperService, status: LiveStatus, metrics: ServiceMetrics, speed: Double?, logger: Logger) {
+        self.service = UncheckedBox(service)
+        self.status = status
+        self.metrics = metrics
+        self.speed = speed
+        self.logger = logger
+    }
+
+    /// What the loop did, once it has returned.
+    public var summary: ServiceSummary? { result.withLock { $0 } }
+
+    public func run() async throws {
+        try await withGracefulShutdownHandler {
+            let summary = try await withCheckedThrowingContinuation { (k: CheckedContinuation<ServiceSummary, any Error>) in
+                let thread = Thread { [self] in
+                    do { k.resume(returning: try loop()) } catch { k.resume(throwing: error) }
+                }
+                thread.name = "mlbot-bar-loop"
+                thread.start()
+            }
+            result.withLock { $0 = summary }
+        } onGracefulShutdown: { [self] in
+            stop.store(true, ordering: .relaxed)
+        }
+    }
+
+    private func loop() throws -> ServiceSummary {
+        let service = service.value
+        status.update { $0.warm = true }
+        logger.info("warm-up done", metadata: ["resumed_after": "\(service.resumedAfterMs.map(UTCTime.iso) ?? "none")",
+                                               "strategies": "\(service.session.strategies.joined(separator: ","))"])
+        var trading = service.state.risk.trading
+        let summary = try ReplayFeed.run(service, speed: speed, shouldStop: { stop.load(ordering: .relaxed) }, onBar: { out, state, took in
+            let risk = state.risk
+            let drawdown = risk.highWaterMark > 0 ? max(0, 1 - out.equity / risk.highWaterMark) : 0
+            metrics.observe(out, state: state, drawdown: drawdown, seconds: took)
+            status.update { s in
+                s.equity = out.equity; s.dayStartEquity = risk.dayStartEquity; s.highWaterMark = risk.highWaterMark
+                s.trading = risk.trading; s.tradingCause = risk.cause?.rawValue; s.lastBarMs = out.timeMs
+                s.lastCommitMs = UTCTime.nowMs(); s.barTimes += 1
+                for sig in out.signals { s.strategies[sig.strategy].lastProbability = sig.probability.isNaN ? nil : sig.probability; s.strategies[sig.strategy].lastTarget = sig.target }
+                for k in s.strategies.indices { s.strategies[k].pnl = state.pnl(strategy: k) }
+            }
+            if risk.trading != trading {
+                logger.notice("trading state \(trading.rawValue) → \(risk.trading.rawValue)", metadata: ["rule": "\(risk.cause?.rawValue ?? "-")", "bar": "\(UTCTime.iso(out.timeMs))"])
+                trading = risk.trading
+            }
+            for o in out.orders { logger.info("order", metadata: ["id": "\(o.id.value)", "symbol": "\(o.symbol.name)", "side": "\(o.side)", "quantity": "\(o.quantity)"]) }
+            for e in out.riskEvents where e.kind == .veto { logger.info("veto", metadata: ["rule": "\(e.finding.rule.rawValue)", "message": "\(e.finding.message)"]) }
+        })
+        status.update { $0.finished = !summary.interrupted }
+        logger.info("loop stopped", metadata: ["bar_times": "\(summary.barTimes)", "interrupted": "\(summary.interrupted)"])
+        return summary
+    }
+}
+
+/// The loop's service object is used by one thread at a time (the loop's), never concurrently.
+final class UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Hummingbird
+import Market
+import Risk
+import Store
+
+/// The bodies of the read API (field names are snake_case of these properties; README lists them).
+enum ReadRoutes {
+    struct Status: Encodable {
+        let mode: String, feed: String, database: String, started: String
+        let trading: String, tradingCause: String?
+        let equity: Double, pnlToday: Double, drawdown: Double, maxDrawdown: Double, dailyLoss: Double, maxDailyLoss: Double
+        let confidence: Double?
+        let lastBar: String?, lagSeconds: Double?, barTimes: Int, warm: Bool
+        let strategies: [ServiceSnapshot.Strategy]
+
+        enum CodingKeys: CodingKey {
+            case mode, feed, database, started, trading, tradingCause, equity, pnlToday, drawdown, maxDrawdown, dailyLoss, maxDailyLoss
+            case confidence, lastBar, lagSeconds, barTimes, warm, strategies
+        }
+
+        /// Absent values are `null`, so every key is always there.
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(mode, forKey: .mode); try c.encode(feed, forKey: .feed); try c.encode(database, forKey: .database)
+            try c.encode(started, forKey: .started); try c.encode(trading, forKey: .trading); try c.encode(tradingCause, forKey: .tradingCause)
+            try c.encode(equity, forKey: .equity); try c.encode(pnlToday, forKey: .pnlToday); try c.encode(drawdown, forKey: .drawdown)
+            try c.encode(maxDrawdown, forKey: .maxDrawdown); try c.encode(dailyLoss, forKey: .dailyLoss); try c.encode(maxDailyLoss, forKey: .maxDailyLoss)
+            try c.encode(confidence, forKey: .confidence); try c.encode(lastBar, forKey: .lastBar); try c.encode(lagSeconds, forKey: .lagSeconds)
+            try c.encode(barTimes, forKey: .barTimes); try c.encode(warm, forKey: .warm); try c.encode(strategies, forKey: .strategies)
+        }
+    }
+
+    static func status(_ c: ControlContext) -> Status {
+        let s = c.status.snapshot
+        return Status(mode: s.mode, feed: s.feed, database: s.database, started: UTCTime.iso(s.startedMs), trading: s.trading.rawValue,
+                      tradingCause: s.tradingCause, equity: s.equity, pnlToday: s.pnlToday, drawdown: s.drawdown, maxDrawdown: s.maxDrawdown,
+                      dailyLoss: s.dayStartEquity > 0 ? max(0, -s.pnlToday / s.dayStartEquity) : 0, maxDailyLoss: s.maxDailyLoss,
+                      confidence: s.confidence, lastBar: s.lastBarMs.map(UTCTime.iso),
+                      lagSeconds: s.lastCommitMs.map { Double(c.clock() - $0) / 1000 }, barTimes: s.barTimes, warm: s.warm, strategies: s.strategies)
+    }
+
+    struct Ready: Encodable { let ready: Bool; let reasons: [String] }
+
+    /// 200 when warm, the store answers and the feed is fresh (a replay is fresh while it runs); 503 with the reasons otherwise.
+    static func ready(_ c: ControlContext) throws -> Response {
+        let s = c.status.snapshot
+        var reasons: [String] = []
+        if !s.warm { reasons.append("warming up: rebuilding the streaming state from the stored bars") }
+        do { _ = try c.store.ledger.cursor("paper") } catch { reasons.append("the store does not answer: \(error)") }
+        if s.feed != "replay", let commit = s.lastCommitMs, c.clock() - commit > 2 * c.intervalMs {
+            reasons.append("feed_stale: no closed bar for \(Double(c.clock() - commit) / 1000) s")
+        }
+        return try API.json(Ready(ready: reasons.isEmpty, reasons: reasons), status: reasons.isEmpty ? .ok : .serviceUnavailable)
+    }
+
+    struct Position: Encodable { let account: String; let symbol: String; let quantity: String; let averagePrice: String; let realizedPnl: String; let cash: String; let fees: String }
+
+    static func positions(_ c: ControlContext) throws -> [Position] {
+        try c.store.ledger.positions().map {
+            Position(account: $0.account.isEmpty ? "account" : $0.account, symbol: $0.symbol, quantity: $0.quantity, averagePrice: $0.averagePrice,
+                     realizedPnl: $0.realizedPnl, cash: $0.cash, fees: $0.fees)
+        }
+    }
+
+    struct Order: Encodable { let clientOrderId: String; let symbol: String; let side: String; let quantity: String; let decided: String; let reduceOnly: Bool; let status: String }
+
+    static func orders(_ c: ControlContext, _ p: Page) throws -> [Order] {
+        try c.store.ledger.recentOrders(since: p.since, limit: p.limit).map {
+            Order(clientOrderId: $0.clientOrderId, symbol: $0.symbol, side: $0.side, quantity: $0.quantity, decided: UTCTime.iso($0.decidedMs),
+                  reduceOnly: $0.reduceOnly, status: $0.status)
+        }
+    }
+
+    struct Fill: Encodable { let clientOrderId: String; let symbol: String; let side: String; let quantity: String; let price: String; let fee: String; let time: String }
+
+    static func fills(_ c: ControlContext, _ p: Page) throws -> [Fill] {
+        try c.store.ledger.recentFills(since: p.since, limit: p.limit).map {
+            Fill(clientOrderId: $0.clientOrderId, symbol: $0.symbol, side: $0.side, quantity: $0.quantity, price: $0.price, fee: $0.fee, time: UTCTime.iso($0.timeMs))
+        }
+    }
+
+    struct EquityPoint: Encodable { let time: String; let equity: Double; let cash: String; let trading: String }
+
+    static func equity(_ c: ControlContext, _ p: Page) throws -> [EquityPoint] {
+        try c.store.ledger.recentEquity(since: p.since, limit: p.limit).map { EquityPoint(time: UTCTime.iso($0.timeMs), equity: $0.equity, cash: $0.cash, trading: $0.trading) }
+    }
+
+    struct RiskBody: Encodable {
+        struct Event: Encodable { let time: String; let kind: String; let rule: String; let message: String; let figures: String }
+        let trading: String, cause: String?, drawdown: Double
+        let limits: RiskLimits
+        let recent: [Event]
+    }
+
+    static func risk(_ c: ControlContext) throws -> RiskBody {
+        let s = c.status.snapshot
+        let events = try c.store.ledger.riskEvents(limit: 50).map {
+            RiskBody.Event(time: UTCTime.iso($0.timeMs), kind: $0.kind, rule: $0.rule, message: $0.message, figures: $0.figures)
+        }
+        return RiskBody(trading: s.trading.rawValue, cause: s.tradingCause, drawdown: s.drawdown, limits: c.limits, recent: events)
+    }
+}

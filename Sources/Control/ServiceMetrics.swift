@@ -1,0 +1,69 @@
+import Engine
+import Foundation
+import Market
+import Prometheus
+import Risk
+
+/// The service's Prometheus metrics, named by the Prometheus conventions (`mlbot_` prefix, base
+/// units, `_total` on counters), on a registry this object owns (no process-wide bootstrap).
+/// Labels are low-cardinality only: strategies, sides, rules, states — never order ids.
+public final class ServiceMetrics: Sendable {
+    public let registry = PrometheusCollectorRegistry()
+    let bars: Counter
+    let fills: Counter
+    let barSeconds: DurationHistogram
+    let equity: Gauge
+    let drawdown: Gauge
+    let feedLag: Gauge
+
+    public init(version: String) {
+        bars = registry.makeCounter(name: "mlbot_bars_processed_total", help: "Bar-times the engine committed.")
+        fills = registry.makeCounter(name: "mlbot_fills_total", help: "Fills booked by the broker.")
+        barSeconds = registry.makeDurationHistogram(name: "mlbot_bar_processing_seconds",
+                                                    buckets: [.microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500),
+                                                              .milliseconds(1), .milliseconds(2.5), .milliseconds(5), .milliseconds(10),
+                                                              .milliseconds(25), .milliseconds(100)],
+                                                    help: "Wall time from a bar's arrival to its outcome committed.")
+        equity = registry.makeGauge(name: "mlbot_equity", help: "Mark-to-market account equity (quote currency).")
+        drawdown = registry.makeGauge(name: "mlbot_drawdown_ratio", help: "Drawdown from the equity high-water mark (0..1).")
+        feedLag = registry.makeGauge(name: "mlbot_feed_lag_seconds", help: "Wall time since the last closed bar was committed.")
+        registry.makeGauge(name: "mlbot_build_info", labels: [("version", version)], help: "Always 1; the version label says which build runs.").set(to: 1.0)
+        for s in [TradingState.active, .reducing, .halted] { state(s).set(to: s == .active ? 1.0 : 0.0) }
+    }
+
+    private func state(_ s: TradingState) -> Gauge {
+        registry.makeGauge(name: "mlbot_trading_state", labels: [("state", s.rawValue)], help: "1 for the trading state the risk manager is in.")
+    }
+
+    /// One committed bar-time.
+    public func observe(_ out: CycleOutcome, state s: EngineState, drawdown dd: Double, seconds: Duration) {
+        bars.increment()
+        barSeconds.record(seconds)
+        fills.increment(by: Int64(out.fills.count))
+        for o in out.orders {
+            for name in Set(s.contributors(of: o.id)) {
+                registry.makeCounter(name: "mlbot_orders_total", labels: [("strategy", name), ("side", o.side == .buy ? "buy" : "sell")],
+                                     help: "Orders sent, by contributing strategy and side.").increment()
+            }
+        }
+        for e in out.riskEvents where e.kind == .veto || e.kind == .resize {
+            registry.makeCounter(name: e.kind == .veto ? "mlbot_risk_vetoes_total" : "mlbot_risk_resizes_total", labels: [("rule", e.finding.rule.rawValue)],
+                                 help: e.kind == .veto ? "Intents the risk manager refused, by rule." : "Intents the risk manager shrank, by rule.").increment()
+        }
+        equity.set(out.equity)
+        drawdown.set(dd)
+        for t in [TradingState.active, .reducing, .halted] { state(t).set(to: out.trading == t ? 1.0 : 0.0) }
+    }
+
+    /// Model ages and the feed lag, refreshed when /metrics is read.
+    func refresh(_ snapshot: ServiceSnapshot, nowMs: Int64) {
+        if let commit = snapshot.lastCommitMs { feedLag.set(Double(nowMs - commit) / 1000) }
+        for s in snapshot.strategies {
+            guard let created = s.modelCreatedMs else { continue }
+            registry.makeGauge(name: "mlbot_model_age_seconds", labels: [("strategy", s.name)], help: "Age of the strategy's active model.")
+                .set(Double(nowMs - created) / 1000)
+        }
+    }
+
+    public var text: String { registry.emitToString() }
+}
