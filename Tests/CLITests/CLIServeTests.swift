@@ -72,9 +72,14 @@ final class Spawned {
         let crashed = try Self.workspace("serve-crash")
         var rng = SeededRNG(seed: 2026)
         var cursors: Set<Int64> = [], killed = 0
+        // Paced (0.6 ms a bar) and killed at a random point after its start-up, so each kill lands mid-run.
+        let paced = crashed.args.map { $0 == "max" ? "100000" : $0 }
         for k in 0..<20 {
-            let p = try Spawned(crashed.args, in: crashed.dir, label: "run\(k)")
-            try await Task.sleep(nanoseconds: UInt64((0.1 + 0.5 * rng.uniform()) * 1e9))
+            let p = try Spawned(paced, in: crashed.dir, label: "run\(k)")
+            for _ in 0..<400 where !((try? String(contentsOf: p.err, encoding: .utf8)) ?? "").contains("API on") && p.process.isRunning {
+                try await Task.sleep(nanoseconds: 50_000_000)
+            }
+            try await Task.sleep(nanoseconds: UInt64(0.4 * rng.uniform() * 1e9))
             p.signal(SIGKILL)
             _ = p.wait()
             // A run that had little left may finish before its kill; most must die mid-run.
