@@ -71,20 +71,24 @@ final class Spawned {
 
         let crashed = try Self.workspace("serve-crash")
         var rng = SeededRNG(seed: 2026)
-        var cursors: Set<Int64> = [], killed = 0
-        // Paced (0.6 ms a bar) and killed at a random point after its start-up, so each kill lands mid-run.
+        // Each run is killed with SIGKILL once it has committed a seeded random number (40…300) of
+        // new bar-times: so every kill lands mid-run whatever the machine's load, at a moment
+        // between or inside commits that nothing in the service can anticipate.
         let paced = crashed.args.map { $0 == "max" ? "100000" : $0 }
+        let reader = try DataStore(path: crashed.db, mustExist: true)
+        var cursors: Set<Int64> = [], killed = 0
         for k in 0..<20 {
+            let before = try reader.ledger.cursor("paper")?.lastBarMs ?? 1_704_067_200_000   // synth's first bar
+            let target = before + Int64(40 + Int(rng.next() % 260)) * 60_000
             let p = try Spawned(paced, in: crashed.dir, label: "run\(k)")
-            for _ in 0..<400 where !((try? String(contentsOf: p.err, encoding: .utf8)) ?? "").contains("API on") && p.process.isRunning {
-                try await Task.sleep(nanoseconds: 50_000_000)
+            for _ in 0..<12_000 where p.process.isRunning {
+                if let c = try? reader.ledger.cursor("paper"), c.lastBarMs >= target { break }
+                try await Task.sleep(nanoseconds: 5_000_000)
             }
-            try await Task.sleep(nanoseconds: UInt64(0.4 * rng.uniform() * 1e9))
             p.signal(SIGKILL)
             _ = p.wait()
-            // A run that had little left may finish before its kill; most must die mid-run.
             if p.process.terminationReason == .uncaughtSignal { killed += 1 }
-            if let c = try DataStore(path: crashed.db, mustExist: true).ledger.cursor("paper") { cursors.insert(c.lastBarMs) }
+            if let c = try reader.ledger.cursor("paper") { cursors.insert(c.lastBarMs) }
         }
         // The kills landed at many different points of the run, not all before or after it.
         #expect(cursors.count >= 10 && killed >= 10, "\(killed) runs killed, leaving the cursor at \(cursors.count) distinct bars")
