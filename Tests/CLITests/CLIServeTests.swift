@@ -70,28 +70,33 @@ final class Spawned {
         #expect(expected.contains("Buy") && expected.contains("Sell"), "the run must trade")
 
         let crashed = try Self.workspace("serve-crash")
-        var rng = SeededRNG(seed: 2026)
         // Each run is killed with SIGKILL once it has committed a seeded random number (40…300) of
         // new bar-times: so every kill lands mid-run whatever the machine's load, at a moment
         // between or inside commits that nothing in the service can anticipate.
         let paced = crashed.args.map { $0 == "max" ? "100000" : $0 }
-        let reader = try DataStore(path: crashed.db, mustExist: true)
-        var cursors: Set<Int64> = [], killed = 0
-        for k in 0..<20 {
-            let before = try reader.ledger.cursor("paper")?.lastBarMs ?? 1_704_067_200_000   // synth's first bar
-            let target = before + Int64(40 + Int(rng.next() % 260)) * 60_000
-            let p = try Spawned(paced, in: crashed.dir, label: "run\(k)")
-            for _ in 0..<12_000 where p.process.isRunning {
-                if let c = try? reader.ledger.cursor("paper"), c.lastBarMs >= target { break }
-                try await Task.sleep(nanoseconds: 5_000_000)
+        let db = crashed.db, dir = crashed.dir
+        // Polled on a thread of its own: the test pool's threads may be busy with other suites.
+        let (cursors, killed, others) = try await onDedicatedThread { () throws -> (Set<Int64>, Int, [String]) in
+            var rng = SeededRNG(seed: 2026)
+            let reader = try DataStore(path: db, mustExist: true)
+            var cursors: Set<Int64> = [], killed = 0, others: [String] = []
+            for k in 0..<20 {
+                let before = try reader.ledger.cursor("paper")?.lastBarMs ?? 1_704_067_200_000   // synth's first bar
+                let target = before + Int64(40 + Int(rng.next() % 260)) * 60_000
+                let p = try Spawned(paced, in: dir, label: "run\(k)")
+                for _ in 0..<12_000 where p.process.isRunning {
+                    if let c = try? reader.ledger.cursor("paper"), c.lastBarMs >= target { break }
+                    Thread.sleep(forTimeInterval: 0.005)
+                }
+                p.signal(SIGKILL)
+                let r = p.wait()
+                if p.process.terminationReason == .uncaughtSignal { killed += 1 } else { others.append("run \(k): exit \(r.status): \(r.err.suffix(300))") }
+                if let c = try reader.ledger.cursor("paper") { cursors.insert(c.lastBarMs) }
             }
-            p.signal(SIGKILL)
-            _ = p.wait()
-            if p.process.terminationReason == .uncaughtSignal { killed += 1 }
-            if let c = try reader.ledger.cursor("paper") { cursors.insert(c.lastBarMs) }
+            return (cursors, killed, others)
         }
         // The kills landed at many different points of the run, not all before or after it.
-        #expect(cursors.count >= 10 && killed >= 10, "\(killed) runs killed, leaving the cursor at \(cursors.count) distinct bars")
+        #expect(cursors.count >= 10 && killed >= 10, "\(killed) runs killed, leaving the cursor at \(cursors.count) distinct bars; \(others.joined(separator: "\n"))")
         let last = try CLI.run(crashed.args, in: crashed.dir)
         #expect(last.status == 0 && last.out.contains("resumed after"), "\(last.out) \(last.err)")
         #expect(try Self.dump(crashed.db) == expected, "the ledger after 20 kills differs from the uninterrupted one")

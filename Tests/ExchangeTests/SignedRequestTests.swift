@@ -22,8 +22,10 @@ import Testing
         await state.addAccount(apiKey: Self.key, secret: Self.secret)
         let server = try await FakeBybitServer.start(state: state)
         defer { Task { await server.stop() } }
-        // The time is read at each request, so a slow (loaded) machine never drifts out of the 5 s window.
-        @Sendable func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+        // The server's clock is fixed, so a slow (loaded) machine never drifts out of the 5 s window.
+        let fixed = Int64(Date().timeIntervalSince1970 * 1000)
+        await state.setClock(fixed)
+        @Sendable func now() -> Int64 { fixed }
         let good = BybitSigner(apiKey: Self.key, apiSecret: Self.secret)
         #expect(try await call(server.baseURL, signer: good, timestamp: now()) == (200, 0))
         // Wrong secret → 10004; unknown key → 10003; stale timestamp → 10002.
