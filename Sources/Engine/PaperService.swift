@@ -47,6 +47,10 @@ public final class PaperService {
     public let settings: EngineSettings
     /// The last bar-time committed before this process started (nil: a fresh session).
     public let resumedAfterMs: Int64?
+    /// How long the last step spent deciding (the cycle: bar in → orders out) and committing.
+    public private(set) var lastDecision: Duration = .zero
+    public private(set) var lastCommit: Duration = .zero
+    private let clock = ContinuousClock()
     private var merged: MergedBars
     private let to: Int64
     private var out = CycleOutcome()
@@ -97,10 +101,14 @@ public final class PaperService {
     @discardableResult
     public func step() throws -> CycleOutcome? {
         guard let (t, bars) = merged.next(to: to) else { return nil }
+        let began = clock.now
         BarCycle.step(&state, time: t, bars: bars, settings: settings, into: &out)
+        let decided = clock.now
+        lastDecision = decided - began
         guard t >= session.startMs else { return out }   // warm-up: the streams only
         notePaper()
         let cursorState = try StoredJSON.encode(ServiceCursorState(session: session, risk: state.risk))
+        defer { lastCommit = clock.now - decided }
         try store.ledger.write { db in
             try OutcomeRecorder.record(out, state: state, settingsVersion: settings.version, engine: engine, cursorState: cursorState, db)
             for k in strategies.indices where isPaper[k] {

@@ -3,12 +3,19 @@ import GRDB
 
 /// The mlbot SQLite database: WAL, foreign keys, busy timeout, migrated on open.
 public final class DataStore: Sendable {
+    /// When a commit is on disk. WAL with `normal` loses nothing a killed process committed (only
+    /// a power loss can drop the last transactions); `full` syncs every commit, for live trading,
+    /// where an order must be durable before it is sent.
+    public enum Durability: String, Sendable { case normal = "NORMAL", full = "FULL" }
+
     public let path: String
+    public let durability: Durability
     let pool: DatabasePool
 
     /// Opens (creating it unless `mustExist`) and migrates the database; refuses a schema newer
     /// than this binary.
-    public init(path: String, mustExist: Bool = false, busyTimeout: TimeInterval = 5) throws {
+    public init(path: String, mustExist: Bool = false, busyTimeout: TimeInterval = 5, durability: Durability = .normal) throws {
+        self.durability = durability
         self.path = path
         if mustExist && !FileManager.default.fileExists(atPath: path) {
             throw StoreError.cannotOpen(path: path, reason: "no such database (create one with `mlbot data synth`, `data import` or `data download`)")
@@ -26,6 +33,8 @@ public final class DataStore: Sendable {
         } catch let e as DatabaseError {
             throw StoreError.cannotOpen(path: path, reason: e.message ?? "\(e)")
         }
+        // GRDB puts the writer in WAL with synchronous NORMAL; only the writer's setting matters.
+        if durability == .full { try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") } }
         let migrator = Schema.migrator
         do {
             let applied = try pool.read { db in try migrator.appliedIdentifiers(db) }
@@ -38,6 +47,11 @@ public final class DataStore: Sendable {
         } catch let e as DatabaseError {
             throw StoreError.cannotOpen(path: path, reason: e.message ?? "\(e)")
         }
+    }
+
+    /// SQLite's `synchronous` setting on this store's connections (1 NORMAL, 2 FULL).
+    public func synchronous() throws -> Int {
+        try pool.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     /// Identifiers of the migrations applied to this database, oldest first.

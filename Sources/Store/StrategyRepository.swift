@@ -151,8 +151,8 @@ public struct StrategyRepository: Sendable {
 
     /// The same inside the caller's transaction (the service writes it with the bar's outcome).
     public static func recordPaper(_ name: String, bars: Int, maxDrawdown: Double, _ db: Database) throws {
-        try db.execute(sql: "UPDATE strategies SET paper_bars = ?, paper_max_drawdown = ? WHERE name = ? AND status = 'paper'",
-                       arguments: [bars, maxDrawdown, name])
+        try db.cachedStatement(sql: "UPDATE strategies SET paper_bars = ?, paper_max_drawdown = ? WHERE name = ? AND status = 'paper'")
+            .execute(arguments: [bars, maxDrawdown, name])
         guard db.changesCount == 1 else { throw StrategyStoreError.unknown(name) }
     }
 

@@ -14,7 +14,7 @@ import Store
 /// `mlbot-bench`: timings of the hot paths (run with `swift run -c release mlbot-bench [name…]`).
 @main
 struct Bench {
-    static let all = ["import", "synth", "dgemm", "features", "train", "backtest", "discover", "portfolio", "risk", "engine"]
+    static let all = ["import", "synth", "dgemm", "features", "train", "backtest", "discover", "portfolio", "risk", "engine", "serve"]
 
     static func main() {
         do { try run() } catch {
@@ -50,6 +50,7 @@ struct Bench {
         if names.contains("portfolio") { try portfolio(returnsFile) }
         if names.contains("risk") { risk() }
         if names.contains("engine") { try engine() }
+        if names.contains("serve") { try serve() }
     }
 
     /// One pre-trade check with 50 open positions (51 instruments, full correlation matrix): the

@@ -14,6 +14,8 @@ import Testing
         let store = try freshStore()
         #expect(try store.journalMode() == "wal")
         #expect(try store.foreignKeysEnabled())
+        #expect(try store.synchronous() == 1)   // NORMAL by default
+        #expect(try DataStore(path: store.path, durability: .full).synchronous() == 2)
         #expect(try store.appliedMigrations() == ["v1-bars", "v2-models", "v3-strategies", "v4-ledger"])
         // Reopening applies nothing new.
         let again = try DataStore(path: store.path)
