@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "Engine", dependencies: ["Market", "NumericKit", "Store", "Features", "Learning", "Backtest", "Portfolio", "Risk", "Discovery", "ConfigFormat", "MarketData", "Exchange", "Hashing",
                                          .product(name: "GRDB", package: "GRDB.swift")]),
 
-        .target(name: "Control", dependencies: ["Engine", "Store", "Market", "Risk",
+        .target(name: "Control", dependencies: ["Engine", "Store", "Market", "Risk", .product(name: "Yams", package: "Yams"),
                                           .product(name: "Hummingbird", package: "hummingbird"),
                                           .product(name: "Logging", package: "swift-log"),
                                           .product(name: "Prometheus", package: "swift-prometheus"),
@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "DiscoveryTests", dependencies: ["Discovery", "NumericKit", "Backtest", "Learning", "Features", "Market", "Store", "MarketData", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Market", "Backtest", "Risk", "Features", "Learning", "Discovery", "MarketData", "NumericKit", "Store", "ConfigFormat", "TestSupport",
                                              .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "ControlTests", dependencies: ["Control", "Engine", "Store", "Market", "Discovery", "TestSupport",
+        .testTarget(name: "ControlTests", dependencies: ["Control", "Engine", "Store", "Market", "MarketData", "Discovery", "TestSupport",
                                               .product(name: "Hummingbird", package: "hummingbird"),
                                               .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Market", "MarketData", "NumericKit", "TestSupport"]),

@@ -51,6 +51,11 @@ public func buildRouter(_ c: ControlContext) -> Router<BasicRequestContext> {
     router.get("/fills") { request, _ in try API.json(ReadRoutes.fills(c, try Page(request))) }
     router.get("/equity") { request, _ in try API.json(ReadRoutes.equity(c, try Page(request))) }
     router.get("/risk") { _, _ in try API.json(ReadRoutes.risk(c)) }
+    router.get("/openapi.json") { _, _ in
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json)))
+    }
     router.get("/metrics") { _, _ in
         c.metrics.refresh(c.status.snapshot, nowMs: c.clock())
         var headers = HTTPFields()

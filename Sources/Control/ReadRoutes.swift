@@ -91,6 +91,15 @@ enum ReadRoutes {
         let trading: String, cause: String?, drawdown: Double
         let limits: RiskLimits
         let recent: [Event]
+
+        enum CodingKeys: CodingKey { case trading, cause, drawdown, limits, recent }
+
+        /// `cause` is `null` while trading is ACTIVE, never absent.
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(trading, forKey: .trading); try c.encode(cause, forKey: .cause); try c.encode(drawdown, forKey: .drawdown)
+            try c.encode(limits, forKey: .limits); try c.encode(recent, forKey: .recent)
+        }
     }
 
     static func risk(_ c: ControlContext) throws -> RiskBody {

@@ -1,0 +1,100 @@
+import Control
+import Discovery
+import Engine
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Market
+import MarketData
+import Store
+import TestSupport
+import Testing
+
+/// openapi.yaml is the contract: the served document is the file, and every documented route
+/// answers with a documented status and the documented required fields, on a service that has
+/// committed real bars (so the lists are not empty).
+@Suite(.serialized) struct OpenAPIConformanceTests {
+    @Test func theServedDocumentIsTheRepositorysFile() throws {
+        let file = try String(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("openapi.yaml"), encoding: .utf8)
+        #expect(file == OpenAPIDocument.yaml, "openapi.yaml and Control/OpenAPIDocument.swift differ: change both")
+    }
+
+    /// A store where a rule strategy has traded 2 days of bars through the paper service.
+    static func context() throws -> ControlContext {
+        let dir = try Fixtures.temporaryDirectory("openapi")
+        let store = try DataStore(path: dir.appendingPathComponent("o.sqlite").path)
+        _ = try SyntheticData.generate(SyntheticMarket.Config(symbols: try ["BTCUSDT", "ETHUSDT"].map(Symbol.init), interval: .oneMinute,
+                                                              start: 1_704_067_200_000, bars: 2880, seed: 3), into: store, policy: .keepExisting)
+        let features = Fixtures.repositoryRoot.appendingPathComponent("features").path
+        let f = try Fixtures.write("name: e\nsymbol: ETHUSDT\ninterval: 1m\nfeature_set: default\nsignal: {rule: above, feature: ema_ratio_10_50, level: 0, long_short: true}\nexit: {kind: opposite}\n",
+                                   named: "e.yaml", in: dir)
+        _ = try StoredStrategy.importFile(f, store: store, featuresDirectory: features, replace: false)
+        var config = MlbotConfig.builtIn()
+        config.risk.maxDrawdown = 0.001   // so /risk has events to list
+        let service = try PaperService(store: store, config: config, catalog: InstrumentCatalog(),
+                                       job: BacktestJob(target: .names(["e"]), mode: .model, featuresDirectory: features))
+        _ = try ReplayFeed.run(service, speed: nil, shouldStop: { false })
+        let status = LiveStatus(ServiceSnapshot(mode: "paper", feed: "replay", database: store.path, startedMs: 0, equity: 10_000, maxDrawdown: 0.001,
+                                                maxDailyLoss: 0.05, confidence: nil,
+                                                strategies: [.init(name: "e", symbol: "ETHUSDT", interval: "1m", model: nil, modelCreatedMs: nil, tradingFromMs: 0)]))
+        status.update { $0.warm = true }
+        return ControlContext(store: store, status: status, metrics: ServiceMetrics(version: "test"), limits: config.risk, intervalMs: 60_000)
+    }
+
+    @Test func everyDocumentedRouteAnswersAsDocumented() async throws {
+        let c = try Self.context()
+        let app = Application(router: buildRouter(c))
+        try await app.test(.router) { client in
+            let doc = try await client.execute(uri: "/openapi.json", method: .get) { r in
+                try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as! [String: Any]
+            }
+            let schemas = (doc["components"] as! [String: Any])["schemas"] as! [String: Any]
+            func resolve(_ s: [String: Any]) -> [String: Any] {
+                guard let ref = s["$ref"] as? String else { return s }
+                return schemas[String(ref.split(separator: "/").last!)] as! [String: Any]
+            }
+            /// Problems of `value` against `schema`: missing required keys, wrong container types.
+            func check(_ value: Any, _ schema: [String: Any], _ at: String) -> [String] {
+                let s = resolve(schema)
+                switch s["type"] as? String {
+                case "object":
+                    guard let o = value as? [String: Any] else { return ["\(at): expected an object"] }
+                    let missing = ((s["required"] as? [String]) ?? []).filter { o[$0] == nil }
+                    var problems = missing.map { "\(at): missing \($0)" }
+                    for (k, p) in (s["properties"] as? [String: [String: Any]]) ?? [:] {
+                        if let v = o[k], !(v is NSNull) { problems += check(v, p, "\(at).\(k)") }
+                    }
+                    return problems
+                case "array":
+                    guard let a = value as? [Any] else { return ["\(at): expected an array"] }
+                    return a.prefix(20).enumerated().flatMap { check($1, s["items"] as! [String: Any], "\(at)[\($0)]") }
+                default:
+                    return []
+                }
+            }
+            let paths = doc["paths"] as! [String: [String: Any]]
+            #expect(paths.count == 11)
+            for (path, item) in paths.sorted(by: { $0.key < $1.key }) {
+                let responses = (item["get"] as! [String: Any])["responses"] as! [String: [String: Any]]
+                try await client.execute(uri: path, method: .get) { r in
+                    let code = String(r.status.code)
+                    guard let documented = responses[code] else { Issue.record("\(path) answered \(code), documented \(responses.keys.sorted())"); return }
+                    let content = documented["content"] as! [String: [String: Any]]
+                    guard let json = content["application/json"] else { return }
+                    let body = try JSONSerialization.jsonObject(with: Data(buffer: r.body), options: [.fragmentsAllowed])
+                    if let a = body as? [Any] { #expect(!a.isEmpty, "\(path): an empty list checks nothing") }
+                    let problems = check(body, json["schema"] as! [String: Any], path)
+                    #expect(problems.isEmpty, "\(problems)")
+                }
+            }
+            // The documented 400s.
+            for path in ["/orders?limit=0", "/fills?since=later", "/equity?limit=x"] {
+                try await client.execute(uri: path, method: .get) { r in
+                    #expect(r.status == .badRequest)
+                    let body = try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as! [String: Any]
+                    #expect(check(body, ["$ref": "#/components/schemas/Error"], path).isEmpty)
+                }
+            }
+        }
+    }
+}
