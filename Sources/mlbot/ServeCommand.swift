@@ -32,6 +32,9 @@ struct ServeCommand: ParsableCommand {
             """
     )
 
+    /// How log lines look.
+    enum LogFormat: String, CaseIterable, ExpressibleByArgument { case text, json }
+
     /// Where closed bars come from.
     enum Feed: String, CaseIterable, ExpressibleByArgument { case replay }
 
@@ -55,6 +58,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Last bar (ISO-8601 or epoch; default: the last stored bar).") var to: String?
     @Option(help: "Strategies to run, separated by commas (default: every paper strategy).") var strategies: String?
     @Option(help: "Instrument grid file (default: config/instruments.yaml if present).") var instruments: String?
+    @Option(help: "Log lines on standard error: text, or json (one object per line).") var logFormat: LogFormat = .text
     @Option(help: "Address the HTTP API listens on (loopback only until the control center's tokens exist).") var host = "127.0.0.1"
     @Option(help: "Port of the HTTP API (0: any free port, printed on standard error).") var port = 8080
     @Flag(help: "Print the summary as JSON (keys: database, strategies, resumed_after, first, last, bar_times, orders, fills, vetoes, resizes, equity, pnl, interrupted).")
@@ -84,7 +88,9 @@ struct ServeCommand: ParsableCommand {
         let target: BacktestJob.Target = strategies.map { .names($0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }) } ?? .status(.paper)
         let job = BacktestJob(target: target, mode: .model, from: try from.map(UTCTime.parse), to: try to.map(UTCTime.parse), featuresDirectory: sets.featuresDir)
         let service = try PaperService(store: store, config: cfg, catalog: try InstrumentCatalog.load(path: instruments), job: job)
-        let logger = Logger(label: "mlbot.serve") { StreamLogHandler.standardError(label: $0) }
+        let logger = Logger(label: "mlbot.serve") { label -> any LogHandler in
+            logFormat == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+        }
         let status = LiveStatus(ServiceSnapshot(
             mode: "paper", feed: feed.rawValue, database: store.path, startedMs: UTCTime.nowMs(), equity: service.state.ledger.equity(service.state.lastClose),
             maxDrawdown: cfg.risk.maxDrawdown, maxDailyLoss: cfg.risk.maxDailyLoss, confidence: service.settings.confidence,

@@ -13,7 +13,7 @@ final class Spawned {
     let process = Process()
     let out: URL, err: URL
 
-    init(_ args: [String], in dir: URL, label: String) throws {
+    init(_ args: [String], in dir: URL, label: String, environment: [String: String] = [:]) throws {
         out = dir.appendingPathComponent("\(label).out")
         err = dir.appendingPathComponent("\(label).err")
         FileManager.default.createFile(atPath: out.path, contents: nil)
@@ -21,6 +21,7 @@ final class Spawned {
         process.executableURL = CLI.binary
         process.arguments = args
         process.currentDirectoryURL = dir
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         try process.run()
@@ -145,5 +146,21 @@ final class Spawned {
         let whole = try Self.workspace("serve-term-whole")
         #expect(try CLI.run(whole.args, in: whole.dir).status == 0)
         #expect(try Self.dump(w.db) == Self.dump(whole.db))
+    }
+
+    @Test func jsonLogsAreOneObjectPerLineAndCarryNoSecret() throws {
+        let w = try Self.workspace("serve-logs")
+        let secrets = ["BYBIT_API_KEY": "test-key-Zq81", "BYBIT_API_SECRET": "test-secret-Kd27", "MLBOT_CONTROL_TOKEN": "test-token-Xu55"]
+        let p = try Spawned(w.args + ["--log-format", "json"], in: w.dir, label: "logs", environment: secrets)
+        let r = p.wait()
+        #expect(r.status == 0, "\(r.err.suffix(500))")
+        let lines = r.err.split(separator: "\n").filter { !$0.hasPrefix("mlbot serve: API on") }
+        #expect(lines.count > 10)
+        for line in lines {
+            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["time"] is String && object?["level"] is String && object?["message"] is String, "not a JSON log line: \(line)")
+        }
+        #expect(lines.contains { $0.contains(#""message":"warm-up done""#) } && lines.contains { $0.contains(#""message":"loop stopped""#) })
+        for (name, value) in secrets { #expect(!(r.err + r.out).contains(value), "\(name) leaked into the output") }
     }
 }
