@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "RiskTests", dependencies: ["Risk", "NumericKit", "TestSupport"]),
         .testTarget(name: "PortfolioTests", dependencies: ["Portfolio", "NumericKit", "TestSupport"]),
         .testTarget(name: "DiscoveryTests", dependencies: ["Discovery", "NumericKit", "Backtest", "Learning", "Features", "Market", "Store", "MarketData", "TestSupport"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Market", "Backtest", "Risk", "Features", "Learning", "Discovery", "MarketData", "NumericKit", "Store", "ConfigFormat", "TestSupport",
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Hashing", "Market", "Backtest", "Risk", "Features", "Learning", "Discovery", "MarketData", "NumericKit", "Store", "ConfigFormat", "TestSupport",
                                              .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "Engine", "Store", "Market", "MarketData", "Discovery", "TestSupport",
                                               .product(name: "Hummingbird", package: "hummingbird"),

@@ -4,6 +4,7 @@ import Logging
 import Market
 import NIOCore
 import Risk
+import Engine
 import Store
 
 /// What the HTTP application serves from: the store (read through its own readers), the loop's
@@ -48,6 +49,9 @@ public func buildRouter(_ c: ControlContext) -> Router<BasicRequestContext> {
     router.get("/strategies") { _, _ in try API.json(c.status.snapshot.strategies) }
     router.get("/positions") { _, _ in try API.json(ReadRoutes.positions(c)) }
     router.get("/orders") { request, _ in try API.json(ReadRoutes.orders(c, try Page(request))) }
+    router.get("/orders/:id") { _, context in
+        try API.json(OrderExplanation.explain(try context.parameters.require("id"), store: c.store))
+    }
     router.get("/fills") { request, _ in try API.json(ReadRoutes.fills(c, try Page(request))) }
     router.get("/equity") { request, _ in try API.json(ReadRoutes.equity(c, try Page(request))) }
     router.get("/risk") { _, _ in try API.json(ReadRoutes.risk(c)) }

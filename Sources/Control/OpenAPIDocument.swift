@@ -50,6 +50,14 @@ paths:
       responses:
         "200": {description: orders, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Order"}}}}}
         "400": {description: a bad limit or since, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+  /orders/{id}:
+    get:
+      summary: Why an order exists, its decision lineage.
+      parameters:
+        - {name: id, in: path, required: true, description: the client order id, schema: {type: string}}
+      responses:
+        "200": {description: the order, its fills, each contributing strategy's signal and lineage, the risk events of its bar, content: {application/json: {schema: {$ref: "#/components/schemas/Explanation"}}}}
+        "404": {description: no such order, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
   /fills:
     get:
       summary: The newest fills at or after `since`, oldest first.
@@ -169,6 +177,33 @@ components:
         price: {type: string}
         fee: {type: string}
         time: {type: string}
+    Explanation:
+      type: object
+      required: [order, fills, contributions, risk_events]
+      properties:
+        order:
+          type: object
+          required: [client_order_id, symbol, side, quantity, decided_ms, reduce_only, status, contributions]
+        fills: {type: array, items: {type: object, required: [client_order_id, seq, symbol, side, quantity, price, fee, time_ms]}}
+        contributions:
+          type: array
+          items:
+            type: object
+            required: [strategy, steps]
+            properties:
+              strategy: {type: string}
+              steps: {type: integer}
+              probability: {type: number}
+              threshold: {type: number}
+              target: {type: number}
+              bars_hash: {type: string, description: chained SHA-256 of every bar of the symbol up to the decision bar}
+              settings_version: {type: integer}
+              feature_set: {type: string}
+              feature_hash: {type: string}
+              model: {type: string, description: name@version; absent for a rule strategy}
+              weights_sha256: {type: string}
+              spec_hash: {type: string}
+        risk_events: {type: array, items: {type: object, required: [kind, rule, message, figures]}}
     EquityPoint:
       type: object
       required: [time, equity, cash, trading]

@@ -9,13 +9,16 @@ import Store
 /// equity and the cursor. The service calls it once per bar in one `ledger.write`.
 public enum OutcomeRecorder {
     /// `cursorState` is what the cursor row keeps for a restart (default: the risk state).
+    /// `barsHash` (per instrument, the service's bar chains) puts lineage on the signal and order rows.
     public static func record(_ out: CycleOutcome, state s: EngineState, settingsVersion: Int, engine: String = "paper", cursorState: String? = nil,
-                              _ db: Database) throws {
+                              barsHash: [String]? = nil, _ db: Database) throws {
         for o in out.orders {
             let parts = (s.contributions[o.id] ?? []).map { Contribution(strategy: s.strategies[$0.strategy].name, steps: $0.steps) }
             try LedgerRepository.insert(OrderRow(clientOrderId: o.id.value, symbol: o.symbol.name, side: o.side == .buy ? "Buy" : "Sell",
                                                  quantity: o.quantity.exact, decidedMs: o.decidedAtMs, reduceOnly: o.reduceOnly, status: "open",
-                                                 contributions: try StoredJSON.encode(parts)), db)
+                                                 contributions: try StoredJSON.encode(parts),
+                                                 barsHash: barsHash.flatMap { h in s.names.firstIndex(of: o.symbol.name).map { h[$0] } },
+                                                 settingsVersion: barsHash == nil ? nil : settingsVersion), db)
         }
         var touched = Set<Int>()
         for f in out.fills {
@@ -36,7 +39,9 @@ public enum OutcomeRecorder {
         }
         for sig in out.signals {
             try LedgerRepository.insert(SignalRow(strategy: s.strategies[sig.strategy].name, timeMs: out.timeMs,
-                                                  probability: sig.probability.isNaN ? nil : sig.probability, threshold: sig.threshold, target: sig.target), db)
+                                                  probability: sig.probability.isNaN ? nil : sig.probability, threshold: sig.threshold, target: sig.target,
+                                                  barsHash: barsHash.map { $0[s.instrumentIndex(ofStrategy: sig.strategy)] },
+                                                  settingsVersion: barsHash == nil ? nil : settingsVersion), db)
         }
         for e in out.riskEvents {
             try LedgerRepository.insert(RiskEventRow(timeMs: e.timeMs, kind: e.kind.rawValue, rule: e.finding.rule.rawValue, fromState: e.from?.rawValue,

@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import Hashing
+import Learning
 import Market
 import Risk
 import Store
@@ -51,6 +53,7 @@ public final class PaperService {
     public private(set) var lastDecision: Duration = .zero
     public private(set) var lastCommit: Duration = .zero
     private let clock = ContinuousClock()
+    private var chains: [BarsHashChain]
     private var merged: MergedBars
     private let to: Int64
     private var out = CycleOutcome()
@@ -69,13 +72,14 @@ public final class PaperService {
         state = initial
         session = ServiceSession(strategies: strategies.map(\.name), startMs: startMs, from: job.from)
         merged = MergedBars(series)
+        chains = [BarsHashChain](repeating: BarsHashChain(), count: series.count)
         to = job.to ?? .max
         initialEquity = config.portfolio.initialEquity
         paper = [PaperRecord](repeating: PaperRecord(), count: strategies.count)
         let statuses = Dictionary(uniqueKeysWithValues: try store.strategies.list().map { ($0.name, $0.status) })
         isPaper = strategies.map { statuses[$0.name] == .paper }
 
-        guard let cursor = try store.ledger.cursor(engine) else { resumedAfterMs = nil; return }
+        guard let cursor = try store.ledger.cursor(engine) else { resumedAfterMs = nil; try recordLineage(); return }
         let stored = try StoredJSON.decode(ServiceCursorState.self, from: cursor.state)
         guard stored.session == session else {
             throw Failure(.conflict, "\(store.path) holds the \(engine) ledger of another session (strategies \(stored.session.strategies.joined(separator: ", ")), "
@@ -86,6 +90,7 @@ public final class PaperService {
         // Rebuild: the same steps, nothing written.
         var rebuiltEquity: Double?
         while let (t, bars) = merged.next(to: cursor.lastBarMs) {
+            chain(bars)
             BarCycle.step(&state, time: t, bars: bars, settings: settings, into: &out)
             if t >= session.startMs { notePaper(); rebuiltEquity = out.equity }
         }
@@ -94,6 +99,7 @@ public final class PaperService {
             throw Failure(.internal, "rebuilding the \(engine) state up to \(UTCTime.iso(cursor.lastBarMs)) gave equity \(rebuiltEquity.map { "\($0)" } ?? "none") "
                           + "where the store has \(storedEquity.map { "\($0)" } ?? "none"): the stored bars or strategies changed under the ledger")
         }
+        try recordLineage()
     }
 
     /// Steps the next bar-time and, from the session's start on, commits its outcome in one
@@ -101,6 +107,7 @@ public final class PaperService {
     @discardableResult
     public func step() throws -> CycleOutcome? {
         guard let (t, bars) = merged.next(to: to) else { return nil }
+        chain(bars)
         let began = clock.now
         BarCycle.step(&state, time: t, bars: bars, settings: settings, into: &out)
         let decided = clock.now
@@ -110,12 +117,29 @@ public final class PaperService {
         let cursorState = try StoredJSON.encode(ServiceCursorState(session: session, risk: state.risk))
         defer { lastCommit = clock.now - decided }
         try store.ledger.write { db in
-            try OutcomeRecorder.record(out, state: state, settingsVersion: settings.version, engine: engine, cursorState: cursorState, db)
+            try OutcomeRecorder.record(out, state: state, settingsVersion: settings.version, engine: engine, cursorState: cursorState,
+                                       barsHash: chains.map(\.hex), db)
             for k in strategies.indices where isPaper[k] {
                 try StrategyRepository.recordPaper(strategies[k].name, bars: paper[k].bars, maxDrawdown: paper[k].maxDrawdown, db)
             }
         }
         return out
+    }
+
+    private func chain(_ bars: [Bar?]) {
+        for i in bars.indices { if let b = bars[i] { chains[i].add(b) } }
+    }
+
+    /// What each strategy decides with (feature set, model and weights, spec), stored once per session.
+    private func recordLineage() throws {
+        let rows = try strategies.map { p -> StrategyLineageRow in
+            var weights: String?
+            if let m = p.model { weights = try ModelArtifact.load(URL(fileURLWithPath: m.path)).0.weights.sha256 }
+            let definition = (try? store.strategies.get(p.name).definition) ?? ""
+            return StrategyLineageRow(engine: engine, strategy: p.name, featureSet: p.definition.set.name, featureHash: p.definition.set.contentHash,
+                                      model: p.model.map { "\($0.name)@\($0.version)" }, weightsSha256: weights, specHash: Digest.sha256Hex(definition))
+        }
+        try store.ledger.write { db in for r in rows { try LedgerRepository.save(r, db) } }
     }
 
     private func notePaper() {

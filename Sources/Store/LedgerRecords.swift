@@ -13,11 +13,15 @@ public struct OrderRow: Codable, Equatable, Sendable, FetchableRecord, Persistab
     public var reduceOnly: Bool
     public var status: String
     public var contributions: String
+    /// Lineage: the chained SHA-256 of every bar of the order's symbol up to the decision bar, and
+    /// the settings version the cycle read (nil for rows written by a backtest recorder).
+    public var barsHash: String?
+    public var settingsVersion: Int?
 
     public init(clientOrderId: String, symbol: String, side: String, quantity: String, decidedMs: Int64, reduceOnly: Bool, status: String,
-                contributions: String) {
+                contributions: String, barsHash: String? = nil, settingsVersion: Int? = nil) {
         self.clientOrderId = clientOrderId; self.symbol = symbol; self.side = side; self.quantity = quantity; self.decidedMs = decidedMs
-        self.reduceOnly = reduceOnly; self.status = status; self.contributions = contributions
+        self.reduceOnly = reduceOnly; self.status = status; self.contributions = contributions; self.barsHash = barsHash; self.settingsVersion = settingsVersion
     }
 }
 
@@ -86,9 +90,33 @@ public struct SignalRow: Codable, Equatable, Sendable, FetchableRecord, Persista
     public var probability: Double?
     public var threshold: Double
     public var target: Double
+    /// Lineage (see `OrderRow.barsHash`).
+    public var barsHash: String?
+    public var settingsVersion: Int?
 
-    public init(strategy: String, timeMs: Int64, probability: Double?, threshold: Double, target: Double) {
+    public init(strategy: String, timeMs: Int64, probability: Double?, threshold: Double, target: Double, barsHash: String? = nil, settingsVersion: Int? = nil) {
         self.strategy = strategy; self.timeMs = timeMs; self.probability = probability; self.threshold = threshold; self.target = target
+        self.barsHash = barsHash; self.settingsVersion = settingsVersion
+    }
+}
+
+/// What a strategy decides with, once per engine session: its feature set and content hash, its
+/// model name@version and weights' SHA-256 (nil for a rule strategy) and its spec's hash.
+public struct StrategyLineageRow: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "strategy_lineage"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    public var engine: String
+    public var strategy: String
+    public var featureSet: String
+    public var featureHash: String
+    public var model: String?
+    public var weightsSha256: String?
+    public var specHash: String
+
+    public init(engine: String, strategy: String, featureSet: String, featureHash: String, model: String?, weightsSha256: String?, specHash: String) {
+        self.engine = engine; self.strategy = strategy; self.featureSet = featureSet; self.featureHash = featureHash
+        self.model = model; self.weightsSha256 = weightsSha256; self.specHash = specHash
     }
 }
 

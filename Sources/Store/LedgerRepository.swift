@@ -14,8 +14,9 @@ public struct LedgerRepository: Sendable {
     // Reads, and the rare writes below, go through the GRDB records.
     public static func insert(_ r: OrderRow, _ db: Database) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO orders (client_order_id, symbol, side, quantity, decided_ms, reduce_only, status, contributions) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [r.clientOrderId, r.symbol, r.side, r.quantity, r.decidedMs, r.reduceOnly, r.status, r.contributions])
+            INSERT INTO orders (client_order_id, symbol, side, quantity, decided_ms, reduce_only, status, contributions, bars_hash, settings_version)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [r.clientOrderId, r.symbol, r.side, r.quantity, r.decidedMs, r.reduceOnly, r.status, r.contributions, r.barsHash, r.settingsVersion])
     }
     public static func insert(_ r: FillRow, _ db: Database) throws {
         try db.cachedStatement(sql: "INSERT INTO fills (client_order_id, seq, symbol, side, quantity, price, fee, time_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
@@ -31,8 +32,8 @@ public struct LedgerRepository: Sendable {
             .execute(arguments: [r.timeMs, r.equity, r.cash, r.trading])
     }
     public static func insert(_ r: SignalRow, _ db: Database) throws {
-        try db.cachedStatement(sql: "INSERT INTO signals (strategy, time_ms, probability, threshold, target) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [r.strategy, r.timeMs, r.probability, r.threshold, r.target])
+        try db.cachedStatement(sql: "INSERT INTO signals (strategy, time_ms, probability, threshold, target, bars_hash, settings_version) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [r.strategy, r.timeMs, r.probability, r.threshold, r.target, r.barsHash, r.settingsVersion])
     }
     public static func insert(_ r: RiskEventRow, _ db: Database) throws {
         try db.cachedStatement(sql: "INSERT INTO risk_events (time_ms, kind, rule, from_state, to_state, figures, message) VALUES (?, ?, ?, ?, ?, ?, ?)")
@@ -78,6 +79,20 @@ public struct LedgerRepository: Sendable {
         try pool.read { db in
             try EquityRow.filter(Column("time_ms") >= (since ?? .min)).order(Column("time_ms").desc).limit(limit).fetchAll(db).reversed()
         }
+    }
+    public static func save(_ r: StrategyLineageRow, _ db: Database) throws { try r.save(db) }
+    public func lineage(engine: String) throws -> [StrategyLineageRow] {
+        try pool.read { try StrategyLineageRow.filter(Column("engine") == engine).order(Column("strategy")).fetchAll($0) }
+    }
+    public func order(_ id: String) throws -> OrderRow? { try pool.read { try OrderRow.fetchOne($0, key: id) } }
+    public func fills(order id: String) throws -> [FillRow] {
+        try pool.read { try FillRow.filter(Column("client_order_id") == id).order(Column("seq")).fetchAll($0) }
+    }
+    public func signals(at timeMs: Int64) throws -> [SignalRow] {
+        try pool.read { try SignalRow.filter(Column("time_ms") == timeMs).order(Column("strategy")).fetchAll($0) }
+    }
+    public func riskEvents(at timeMs: Int64) throws -> [RiskEventRow] {
+        try pool.read { try RiskEventRow.filter(Column("time_ms") == timeMs).order(Column("id")).fetchAll($0) }
     }
     public func settings() throws -> [SettingsRow] { try pool.read { try SettingsRow.order(Column("version")).fetchAll($0) } }
     public func audit() throws -> [AuditRow] { try pool.read { try AuditRow.order(Column("id")).fetchAll($0) } }

@@ -236,6 +236,25 @@ enum Schema {
                 );
                 """)
         }
+        // Decision lineage: what produced each signal and order (see `StrategyLineageRow`).
+        m.registerMigration("v5-lineage") { db in
+            try db.execute(sql: """
+                ALTER TABLE signals ADD COLUMN bars_hash TEXT;
+                ALTER TABLE signals ADD COLUMN settings_version INTEGER;
+                ALTER TABLE orders ADD COLUMN bars_hash TEXT;
+                ALTER TABLE orders ADD COLUMN settings_version INTEGER;
+                CREATE TABLE strategy_lineage (
+                    engine         TEXT NOT NULL,
+                    strategy       TEXT NOT NULL,
+                    feature_set    TEXT NOT NULL,
+                    feature_hash   TEXT NOT NULL,
+                    model          TEXT,
+                    weights_sha256 TEXT,
+                    spec_hash      TEXT NOT NULL,
+                    PRIMARY KEY (engine, strategy)
+                ) WITHOUT ROWID;
+                """)
+        }
         return m
     }
 }

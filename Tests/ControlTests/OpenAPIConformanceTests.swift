@@ -73,8 +73,10 @@ import Testing
                 }
             }
             let paths = doc["paths"] as! [String: [String: Any]]
-            #expect(paths.count == 11)
-            for (path, item) in paths.sorted(by: { $0.key < $1.key }) {
+            #expect(paths.count == 12)
+            let someOrder = try c.store.ledger.orders().first!.clientOrderId
+            for (template, item) in paths.sorted(by: { $0.key < $1.key }) {
+                let path = template.replacingOccurrences(of: "{id}", with: someOrder)
                 let responses = (item["get"] as! [String: Any])["responses"] as! [String: [String: Any]]
                 try await client.execute(uri: path, method: .get) { r in
                     let code = String(r.status.code)
@@ -88,9 +90,10 @@ import Testing
                 }
             }
             // The documented 400s.
-            for path in ["/orders?limit=0", "/fills?since=later", "/equity?limit=x"] {
+            for (path, status) in [("/orders?limit=0", HTTPResponse.Status.badRequest), ("/fills?since=later", .badRequest), ("/equity?limit=x", .badRequest),
+                                   ("/orders/no-such-order", .notFound)] {
                 try await client.execute(uri: path, method: .get) { r in
-                    #expect(r.status == .badRequest)
+                    #expect(r.status == status, "\(path)")
                     let body = try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as! [String: Any]
                     #expect(check(body, ["$ref": "#/components/schemas/Error"], path).isEmpty)
                 }

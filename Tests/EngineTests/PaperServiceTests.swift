@@ -1,4 +1,6 @@
 import Discovery
+import Hashing
+import Learning
 import Engine
 import Foundation
 import Market
@@ -15,10 +17,12 @@ import Testing
     ]
 
     /// The model-mode fixture (m1 trained on 3 of 4 days) plus two rule strategies, all on paper.
-    static func fixture() throws -> (DataStore, URL) {
+    /// `threshold` is m1's (0.5 makes a model of an edge-less market trade at every bar).
+    static func fixture(threshold: String = "0.502") throws -> (DataStore, URL) {
         let (store, _, dir) = try ModelModeTests.fixture()
         let features = Fixtures.repositoryRoot.appendingPathComponent("features").path
-        var files = [try Fixtures.write(ModelModeTests.strategyYAML, named: "m1.yaml", in: dir)]
+        var files = [try Fixtures.write(ModelModeTests.strategyYAML.replacingOccurrences(of: "threshold: 0.502", with: "threshold: \(threshold)"),
+                                        named: "m1.yaml", in: dir)]
         for (name, symbol, signal, exit) in rules {
             files.append(try Fixtures.write("""
                 name: \(name)
@@ -110,5 +114,47 @@ import Testing
         }
         try holdAndTry()
         _ = try ServiceLock(database: store.path)   // free again once the holder is gone
+    }
+}
+
+@Suite(.serialized) struct LineageTests {
+    /// The chain recomputed here from the stored bars, independently of the service's code.
+    static func chain(_ bars: BarSeries, through t: Int64) -> String {
+        var h = [UInt8](repeating: 0, count: 32)
+        for i in 0..<bars.count where bars.openTime[i] <= t {
+            let b = bars[i]
+            var buf = h
+            for v in [UInt64(bitPattern: b.openTime), b.open.bitPattern, b.high.bitPattern, b.low.bitPattern, b.close.bitPattern, b.volume.bitPattern] {
+                for j in 0..<8 { buf.append(UInt8(truncatingIfNeeded: v >> (8 * j))) }
+            }
+            h = Digest.sha256(buf)
+        }
+        return Digest.hex(h)
+    }
+
+    @Test func everyOrderNamesTheBarsFeaturesModelSpecAndRiskBehindIt() throws {
+        let (store, _) = try PaperServiceTests.fixture(threshold: "0.5")
+        var config = MlbotConfig.builtIn()
+        config.risk.maxDailyTrades = 100_000   // the rule strategies would use up the day's trades before m1 starts
+        _ = try ReplayFeed.run(try PaperService(store: store, config: config, catalog: InstrumentCatalog(), job: PaperServiceTests.job()),
+                               speed: nil, shouldStop: { false })
+        let orders = try store.ledger.orders()
+        let eth = try store.bars.series(symbol: try Symbol("ETHUSDT"), interval: .oneMinute)
+        let modelOrder = try #require(orders.first { $0.contributions.contains("\"m1\"") }, "m1 must trade")
+        let e = try OrderExplanation.explain(modelOrder.clientOrderId, store: store)
+        let m1 = try #require(e.contributions.first { $0.strategy == "m1" })
+        let entry = try store.models.entry("m1")
+        let manifest = try ModelArtifact.load(URL(fileURLWithPath: entry.path)).0
+        #expect(m1.model == "m1@\(entry.version)" && m1.weightsSha256 == manifest.weights.sha256 && m1.featureHash == manifest.featureSet.hash)
+        #expect(m1.specHash == Digest.sha256Hex(try store.strategies.get("m1").definition) && m1.settingsVersion == 1)
+        #expect(m1.barsHash == Self.chain(eth, through: modelOrder.decidedMs), "the bars hash is not the chain of the stored bars")
+        #expect(m1.probability != nil && m1.threshold == 0.5)
+        #expect(e.fills.count == 1 && e.fills[0].clientOrderId == modelOrder.clientOrderId)
+        // A rule strategy's order has no model, and its chain is of its own symbol.
+        let btcOrder = try #require(orders.first { $0.symbol == "BTCUSDT" })
+        let btc = try OrderExplanation.explain(btcOrder.clientOrderId, store: store).contributions[0]
+        #expect(btc.model == nil && btc.weightsSha256 == nil && btc.featureSet == "default")
+        #expect(btc.barsHash == Self.chain(try store.bars.series(symbol: try Symbol("BTCUSDT"), interval: .oneMinute), through: btcOrder.decidedMs))
+        #expect { try OrderExplanation.explain("nope", store: store) } throws: { ErrorKind.of($0) == .notFound }
     }
 }
