@@ -23,11 +23,12 @@ struct ServeCommand: ParsableCommand {
             after the last committed bar, even after kill -9; a second service on one database is \
             refused. The replay feed plays the stored bars and ends with a summary. While it runs, \
             the read API answers on --host/--port (GET /health, /ready, /status, /strategies, \
-            /positions, /orders, /fills, /equity, /risk, /metrics); SIGTERM or Ctrl-C finishes the \
+            /positions, /orders, /orders/ID, /fills, /equity, /risk, /metrics, /openapi.json); SIGTERM or Ctrl-C finishes the \
             bar in progress, commits it, stops the server and exits 0.
 
             Examples:
               mlbot serve --paper --feed replay --speed max
+              mlbot serve --paper --feed replay --speed max --compare-backtest
               mlbot serve --paper --feed replay --from 2024-03-01 --to 2024-03-08 --strategies disc-1-01,disc-1-02 --json
             """
     )
@@ -61,7 +62,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Log lines on standard error: text, or json (one object per line).") var logFormat: LogFormat = .text
     @Option(help: "Address the HTTP API listens on (loopback only until the control center's tokens exist).") var host = "127.0.0.1"
     @Option(help: "Port of the HTTP API (0: any free port, printed on standard error).") var port = 8080
-    @Flag(help: "Print the summary as JSON (keys: database, strategies, resumed_after, first, last, bar_times, orders, fills, vetoes, resizes, equity, pnl, interrupted).")
+    @Flag(help: "After the replay, run `backtest --mode model` over the same strategies and bars and compare every order and fill.")
+    var compareBacktest = false
+    @Flag(help: "Print the summary as JSON (keys: database, strategies, resumed_after, first, last, bar_times, orders, fills, vetoes, resizes, equity, pnl, interrupted, backtest_parity).")
     var json = false
 
     struct Summary: Encodable {
@@ -71,6 +74,8 @@ struct ServeCommand: ParsableCommand {
         @NullWhenAbsent var last: String?
         let bar_times: Int, orders: Int, fills: Int, vetoes: [String: Int], resizes: [String: Int], equity: Double, pnl: [String: Double]
         let interrupted: Bool
+        /// "identical" after --compare-backtest (a difference is an error), null without it.
+        @NullWhenAbsent var backtest_parity: String?
     }
 
     func validate() throws {
@@ -118,10 +123,17 @@ struct ServeCommand: ParsableCommand {
         if let error = failure.withLock({ $0 }) { throw error }
         guard let s = loop.summary else { throw Failure(.internal, "the bar loop ended without a summary") }
         withExtendedLifetime(lock) {}
+        var parity: ParityReport?
+        if compareBacktest {
+            let p = try ParityReport.compare(store: store, config: cfg, catalog: try InstrumentCatalog.load(path: instruments), job: job)
+            if let d = p.firstDifference { throw Failure(.internal, "the service and the backtest differ: \(d)") }
+            parity = p
+        }
         let summary = Summary(database: store.path, strategies: service.session.strategies, resumed_after: service.resumedAfterMs.map(UTCTime.iso),
                               first: s.firstMs.map(UTCTime.iso), last: s.lastMs.map(UTCTime.iso), bar_times: s.barTimes, orders: s.orders, fills: s.fills,
                               vetoes: s.vetoes, resizes: s.resizes, equity: s.equity,
-                              pnl: Dictionary(uniqueKeysWithValues: s.strategyPnL.map { ($0.name, $0.pnl) }), interrupted: s.interrupted)
+                              pnl: Dictionary(uniqueKeysWithValues: s.strategyPnL.map { ($0.name, $0.pnl) }), interrupted: s.interrupted,
+                              backtest_parity: parity.map { _ in "identical" })
         if json { try JSONOutput.print(summary); return }
         print("paper service on \(store.path): \(summary.strategies.joined(separator: ", "))"
               + (summary.resumed_after.map { " (resumed after \($0))" } ?? ""))
@@ -134,5 +146,6 @@ struct ServeCommand: ParsableCommand {
         let risk = s.vetoes.sorted { $0.key < $1.key }.map { "\($0.value) vetoed by \($0.key)" } + s.resizes.sorted { $0.key < $1.key }.map { "\($0.value) resized by \($0.key)" }
         print("  risk: " + (risk.isEmpty ? "no vetoes or resizes" : risk.joined(separator: ", ")))
         for p in s.strategyPnL { print(String(format: "  %@: P&L %+.2f", p.name, p.pnl)) }
+        if let parity { print("  compared with backtest --mode model: the same \(parity.orders) orders and \(parity.fills) fills (ids, quantities, prices, fees, times)") }
     }
 }

@@ -141,8 +141,9 @@ final class Spawned {
         p.signal(SIGTERM)
         let r = p.wait()
         #expect(r.status == 0 && r.out.contains("stopped on request"), "status \(r.status): \(r.out) \(r.err)")
-        let rest = try CLI.run(w.args, in: w.dir)
-        #expect(rest.status == 0 && rest.out.contains("resumed after"), "\(rest.out) \(rest.err)")
+        let rest = try CLI.run(w.args + ["--compare-backtest"], in: w.dir)
+        #expect(rest.status == 0 && rest.out.contains("resumed after") && rest.out.contains("compared with backtest --mode model: the same"),
+                "\(rest.out) \(rest.err)")
         let whole = try Self.workspace("serve-term-whole")
         #expect(try CLI.run(whole.args, in: whole.dir).status == 0)
         #expect(try Self.dump(w.db) == Self.dump(whole.db))

@@ -3,6 +3,7 @@ import Hashing
 import Learning
 import Engine
 import Foundation
+import GRDB
 import Market
 import Store
 import TestSupport
@@ -71,6 +72,13 @@ import Testing
         #expect(try store.ledger.equity().last?.equity == backtest.result.equity.last)
         // Paper records: one per committed bar, for every paper strategy.
         #expect(try store.strategies.list(status: .paper).allSatisfy { $0.paperBars == summary.barTimes && $0.paperMaxDrawdown != nil })
+        // The report a user runs says the same, and names the first difference when there is one.
+        #expect(try ParityReport.compare(store: store, config: config, catalog: InstrumentCatalog(), job: Self.job()).firstDifference == nil)
+        let tampered = try #require(fills.dropFirst(3).first)
+        try store.ledger.write { db in try db.execute(sql: "UPDATE fills SET fee = '0' WHERE client_order_id = ?", arguments: [tampered.clientOrderId]) }
+        let report = try ParityReport.compare(store: store, config: config, catalog: InstrumentCatalog(), job: Self.job())
+        #expect(report.firstDifference?.hasPrefix("fill #4") == true && report.firstDifference?.contains(tampered.clientOrderId) == true, "\(report)")
+        try store.ledger.write { db in try db.execute(sql: "UPDATE fills SET fee = ? WHERE client_order_id = ?", arguments: [tampered.fee, tampered.clientOrderId]) }
         // Nothing new on a second start: every bar is committed.
         let again = try PaperService(store: store, config: config, catalog: InstrumentCatalog(), job: Self.job())
         #expect(again.resumedAfterMs == summary.lastMs)
