@@ -7,6 +7,8 @@ public struct ServiceSummary: Sendable {
     public var firstMs: Int64?
     public var lastMs: Int64?
     public var orders = 0
+    /// The first order committed in this run (for `mlbot orders explain`).
+    public var firstOrderID: String?
     public var fills = 0
     public var vetoes: [String: Int] = [:]
     public var resizes: [String: Int] = [:]
@@ -36,6 +38,7 @@ public enum ReplayFeed {
             s.firstMs = s.firstMs ?? out.timeMs
             s.lastMs = out.timeMs
             s.orders += out.orders.count
+            if s.firstOrderID == nil { s.firstOrderID = out.orders.first?.id.value }
             s.fills += out.fills.count
             for e in out.riskEvents {
                 switch e.kind {

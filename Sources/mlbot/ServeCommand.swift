@@ -142,7 +142,8 @@ struct ServeCommand: ParsableCommand {
         } else {
             print("  nothing new to trade: every stored bar is already committed")
         }
-        print("  \(s.orders) orders, \(s.fills) fills; equity \(String(format: "%.2f", s.equity))")
+        print("  \(s.orders) orders, \(s.fills) fills; equity \(String(format: "%.2f", s.equity))"
+              + (s.firstOrderID.map { "; first order: \($0) (see `mlbot orders explain \($0)`)" } ?? ""))
         let risk = s.vetoes.sorted { $0.key < $1.key }.map { "\($0.value) vetoed by \($0.key)" } + s.resizes.sorted { $0.key < $1.key }.map { "\($0.value) resized by \($0.key)" }
         print("  risk: " + (risk.isEmpty ? "no vetoes or resizes" : risk.joined(separator: ", ")))
         for p in s.strategyPnL { print(String(format: "  %@: P&L %+.2f", p.name, p.pnl)) }
