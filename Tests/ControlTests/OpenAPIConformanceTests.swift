@@ -19,26 +19,13 @@ import Testing
         #expect(file == OpenAPIDocument.yaml, "openapi.yaml and Control/OpenAPIDocument.swift differ: change both")
     }
 
-    /// A store where a rule strategy has traded 2 days of bars through the paper service.
+    /// A store where a rule strategy has traded 2 days of bars through the paper service (the
+    /// tight drawdown limit gives /risk events to list).
     static func context() throws -> ControlContext {
-        let dir = try Fixtures.temporaryDirectory("openapi")
-        let store = try DataStore(path: dir.appendingPathComponent("o.sqlite").path)
-        _ = try SyntheticData.generate(SyntheticMarket.Config(symbols: try ["BTCUSDT", "ETHUSDT"].map(Symbol.init), interval: .oneMinute,
-                                                              start: 1_704_067_200_000, bars: 2880, seed: 3), into: store, policy: .keepExisting)
-        let features = Fixtures.repositoryRoot.appendingPathComponent("features").path
-        let f = try Fixtures.write("name: e\nsymbol: ETHUSDT\ninterval: 1m\nfeature_set: default\nsignal: {rule: above, feature: ema_ratio_10_50, level: 0, long_short: true}\nexit: {kind: opposite}\n",
-                                   named: "e.yaml", in: dir)
-        _ = try StoredStrategy.importFile(f, store: store, featuresDirectory: features, replace: false)
-        var config = MlbotConfig.builtIn()
-        config.risk.maxDrawdown = 0.001   // so /risk has events to list
-        let service = try PaperService(store: store, config: config, catalog: InstrumentCatalog(),
-                                       job: BacktestJob(target: .names(["e"]), mode: .model, featuresDirectory: features))
-        _ = try ReplayFeed.run(service, speed: nil, shouldStop: { false })
-        let status = LiveStatus(ServiceSnapshot(mode: "paper", feed: "replay", database: store.path, startedMs: 0, equity: 10_000, maxDrawdown: 0.001,
-                                                maxDailyLoss: 0.05, confidence: nil,
-                                                strategies: [.init(name: "e", symbol: "ETHUSDT", interval: "1m", model: nil, modelCreatedMs: nil, tradingFromMs: 0)]))
-        status.update { $0.warm = true }
-        return ControlContext(store: store, status: status, metrics: ServiceMetrics(version: "test"), limits: config.risk, intervalMs: 60_000)
+        let f = try ServiceFixture("openapi", seed: 3, maxDrawdown: 0.001)
+        _ = try ReplayFeed.run(f.service, speed: nil, shouldStop: { false })
+        f.status.update { $0.warm = true }
+        return f.context(ServiceMetrics(version: "test"))
     }
 
     @Test func everyDocumentedRouteAnswersAsDocumented() async throws {
