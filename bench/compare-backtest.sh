@@ -4,10 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup --no-build
 swift build -c release --product mlbot >/dev/null && swift build -c release --product mlbot-bench >/dev/null
-if [ ! -x bench/.venv/bin/python ] || ! bench/.venv/bin/python -c "import vectorbt" 2>/dev/null; then
-  python3 -m venv bench/.venv
-  bench/.venv/bin/pip install -q numpy vectorbt
-fi
+. bench/venv.sh
+bench_venv "vectorbt" numpy vectorbt
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 .build/release/mlbot data synth --db "$work/b.sqlite" --symbols BTCUSDT --days 695 --seed 42 >/dev/null

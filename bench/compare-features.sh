@@ -6,10 +6,8 @@ cd "$(dirname "$0")/.."
 days=${DAYS:-695}   # 695 days of 1m bars ≈ 1,000,800 bars
 ./scripts/setup --no-build
 swift build -c release --product mlbot >/dev/null && swift build -c release --product mlbot-bench >/dev/null
-if [ ! -x bench/.venv/bin/python ]; then
-  python3 -m venv bench/.venv
-  bench/.venv/bin/pip install -q numpy TA-Lib
-fi
+. bench/venv.sh
+bench_venv "numpy, talib" numpy TA-Lib
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mlbot=.build/release/mlbot

@@ -6,10 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup --no-build
 swift build -c release --product mlbot-bench >/dev/null
-if [ ! -x bench/.venv/bin/python ] || ! bench/.venv/bin/python -c "import pypfopt, pandas" 2>/dev/null; then
-  python3 -m venv bench/.venv
-  bench/.venv/bin/pip install -q numpy pandas packaging pyportfolioopt
-fi
+. bench/venv.sh
+bench_venv "pypfopt, pandas" numpy pandas packaging pyportfolioopt
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for n in 50 500; do

@@ -4,10 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup --no-build
 swift build -c release --product mlbot-bench >/dev/null
-if [ ! -x bench/.venv/bin/python ] || ! bench/.venv/bin/python -c "import sklearn" 2>/dev/null; then
-  python3 -m venv bench/.venv
-  bench/.venv/bin/pip install -q numpy scikit-learn TA-Lib
-fi
+. bench/venv.sh
+bench_venv "sklearn" numpy scikit-learn TA-Lib
 echo "== mlbot (release)"
 .build/release/mlbot-bench train
 work=$(mktemp -d)

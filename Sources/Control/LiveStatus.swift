@@ -12,22 +12,12 @@ public struct ServiceSnapshot: Sendable, Codable, Equatable {
         public let symbol: String
         public let interval: String
         /// `name@version` of the registered model, nil for a rule strategy.
-        public let model: String?
-        public let modelCreatedMs: Int64?
+        @NullWhenAbsent public var model: String?
+        @NullWhenAbsent public var modelCreatedMs: Int64?
         public let tradingFromMs: Int64
-        public var lastProbability: Double?
-        public var lastTarget: Double?
+        @NullWhenAbsent public var lastProbability: Double?
+        @NullWhenAbsent public var lastTarget: Double?
         public var pnl: Double
-
-        enum CodingKeys: CodingKey { case name, symbol, interval, model, modelCreatedMs, tradingFromMs, lastProbability, lastTarget, pnl }
-
-        /// Absent values are `null`, so every key is always there.
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(name, forKey: .name); try c.encode(symbol, forKey: .symbol); try c.encode(interval, forKey: .interval)
-            try c.encode(model, forKey: .model); try c.encode(modelCreatedMs, forKey: .modelCreatedMs); try c.encode(tradingFromMs, forKey: .tradingFromMs)
-            try c.encode(lastProbability, forKey: .lastProbability); try c.encode(lastTarget, forKey: .lastTarget); try c.encode(pnl, forKey: .pnl)
-        }
 
         public init(name: String, symbol: String, interval: String, model: String?, modelCreatedMs: Int64?, tradingFromMs: Int64) {
             self.name = name; self.symbol = symbol; self.interval = interval; self.model = model

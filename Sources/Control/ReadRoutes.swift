@@ -8,27 +8,14 @@ import Store
 enum ReadRoutes {
     struct Status: Encodable {
         let mode: String, feed: String, database: String, started: String
-        let trading: String, tradingCause: String?
+        let trading: String
+        @NullWhenAbsent var tradingCause: String?
         let equity: Double, pnlToday: Double, drawdown: Double, maxDrawdown: Double, dailyLoss: Double, maxDailyLoss: Double
-        let confidence: Double?
-        let lastBar: String?, lagSeconds: Double?, barTimes: Int, warm: Bool
+        @NullWhenAbsent var confidence: Double?
+        @NullWhenAbsent var lastBar: String?
+        @NullWhenAbsent var lagSeconds: Double?
+        let barTimes: Int, warm: Bool
         let strategies: [ServiceSnapshot.Strategy]
-
-        enum CodingKeys: CodingKey {
-            case mode, feed, database, started, trading, tradingCause, equity, pnlToday, drawdown, maxDrawdown, dailyLoss, maxDailyLoss
-            case confidence, lastBar, lagSeconds, barTimes, warm, strategies
-        }
-
-        /// Absent values are `null`, so every key is always there.
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(mode, forKey: .mode); try c.encode(feed, forKey: .feed); try c.encode(database, forKey: .database)
-            try c.encode(started, forKey: .started); try c.encode(trading, forKey: .trading); try c.encode(tradingCause, forKey: .tradingCause)
-            try c.encode(equity, forKey: .equity); try c.encode(pnlToday, forKey: .pnlToday); try c.encode(drawdown, forKey: .drawdown)
-            try c.encode(maxDrawdown, forKey: .maxDrawdown); try c.encode(dailyLoss, forKey: .dailyLoss); try c.encode(maxDailyLoss, forKey: .maxDailyLoss)
-            try c.encode(confidence, forKey: .confidence); try c.encode(lastBar, forKey: .lastBar); try c.encode(lagSeconds, forKey: .lagSeconds)
-            try c.encode(barTimes, forKey: .barTimes); try c.encode(warm, forKey: .warm); try c.encode(strategies, forKey: .strategies)
-        }
     }
 
     static func status(_ c: ControlContext) -> Status {
@@ -88,18 +75,12 @@ enum ReadRoutes {
 
     struct RiskBody: Encodable {
         struct Event: Encodable { let time: String; let kind: String; let rule: String; let message: String; let figures: String }
-        let trading: String, cause: String?, drawdown: Double
+        let trading: String
+        /// `null` while trading is ACTIVE, never absent.
+        @NullWhenAbsent var cause: String?
+        let drawdown: Double
         let limits: RiskLimits
         let recent: [Event]
-
-        enum CodingKeys: CodingKey { case trading, cause, drawdown, limits, recent }
-
-        /// `cause` is `null` while trading is ACTIVE, never absent.
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(trading, forKey: .trading); try c.encode(cause, forKey: .cause); try c.encode(drawdown, forKey: .drawdown)
-            try c.encode(limits, forKey: .limits); try c.encode(recent, forKey: .recent)
-        }
     }
 
     static func risk(_ c: ControlContext) throws -> RiskBody {

@@ -15,6 +15,8 @@ public final class ServiceMetrics: Sendable {
     let equity: Gauge
     let drawdown: Gauge
     let feedLag: Gauge
+    /// One gauge per trading state, made once (set at every bar).
+    let states: [(TradingState, Gauge)]
 
     public init(version: String) {
         bars = registry.makeCounter(name: "mlbot_bars_processed_total", help: "Bar-times the engine committed.")
@@ -28,11 +30,11 @@ public final class ServiceMetrics: Sendable {
         drawdown = registry.makeGauge(name: "mlbot_drawdown_ratio", help: "Drawdown from the equity high-water mark (0..1).")
         feedLag = registry.makeGauge(name: "mlbot_feed_lag_seconds", help: "Wall time since the last closed bar was committed.")
         registry.makeGauge(name: "mlbot_build_info", labels: [("version", version)], help: "Always 1; the version label says which build runs.").set(to: 1.0)
-        for s in [TradingState.active, .reducing, .halted] { state(s).set(to: s == .active ? 1.0 : 0.0) }
-    }
-
-    private func state(_ s: TradingState) -> Gauge {
-        registry.makeGauge(name: "mlbot_trading_state", labels: [("state", s.rawValue)], help: "1 for the trading state the risk manager is in.")
+        let registry = self.registry
+        states = [TradingState.active, .reducing, .halted].map { s in
+            (s, registry.makeGauge(name: "mlbot_trading_state", labels: [("state", s.rawValue)], help: "1 for the trading state the risk manager is in."))
+        }
+        for (s, g) in states { g.set(to: s == .active ? 1.0 : 0.0) }
     }
 
     /// One committed bar-time.
@@ -52,7 +54,7 @@ public final class ServiceMetrics: Sendable {
         }
         equity.set(out.equity)
         drawdown.set(dd)
-        for t in [TradingState.active, .reducing, .halted] { state(t).set(to: out.trading == t ? 1.0 : 0.0) }
+        for (s, g) in states { g.set(to: out.trading == s ? 1.0 : 0.0) }
     }
 
     /// Model ages and the feed lag, refreshed when /metrics is read.

@@ -105,7 +105,8 @@ public enum DiscoveryRun {
             throw ConfigError(file: space.file, line: nil, field: "baselines.\(b.name).feature",
                               expected: "an output of feature set '\(set.name)', got '\(b.rule.feature)'")
         }
-        let data = try space.symbols.map { try StrategyData.load(store, symbol: $0, interval: space.interval, set: set, from: request.from, to: request.to) }
+        try set.requireNoLookAhead()
+        let data = try space.symbols.map { try StrategyData.loadChecked(store, symbol: $0, interval: space.interval, set: set, from: request.from, to: request.to) }
         let dataKey = ([set.contentHash] + data.map { d in
             "\(d.series.symbol.name):\(d.fromMs)-\(d.series.openTime.last!):\(d.usedCount)"
         }).joined(separator: ";")

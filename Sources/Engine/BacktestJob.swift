@@ -76,10 +76,13 @@ public struct BacktestJob {
         }
         var bars: [Symbol: LoadedSeries] = [:]
         var prepared: [PreparedStrategy] = []
+        // The look-ahead gate once per feature set, however many strategies share it.
+        var checked = Set<String>()
+        for s in loaded where checked.insert(s.file.definition.set.contentHash).inserted { try s.file.definition.set.requireNoLookAhead() }
         for s in loaded {
             // Every strategy sees its symbol from the history anchor; walk-forward uses bars from `lo`.
-            let data = try bars[s.file.symbol] ?? StrategyData.load(store, symbol: s.file.symbol, interval: s.file.interval, set: s.file.definition.set,
-                                                                   from: mode == .model ? nil : lo, to: hi)
+            let data = try bars[s.file.symbol] ?? StrategyData.loadChecked(store, symbol: s.file.symbol, interval: s.file.interval, set: s.file.definition.set,
+                                                                          from: mode == .model ? nil : lo, to: hi)
             bars[s.file.symbol] = data
             if s.file.definition.rule != nil {   // nothing trained: both modes run the rule
                 prepared.append(try StrategyBacktest.rule(name: s.name, definition: s.file.definition, series: data.series, reference: data.reference, from: lo))

@@ -18,6 +18,12 @@ public struct ServiceSession: Sendable, Equatable, Codable {
 struct ServiceCursorState: Codable {
     let session: ServiceSession
     let risk: RiskState
+
+    /// `StoredJSON` of the whole value (sorted keys: risk, then session), with the session's part
+    /// encoded once per service instead of at every bar.
+    static func json(risk: RiskState, sessionJSON: String) throws -> String {
+        "{\"risk\":" + (try StoredJSON.encode(risk)) + ",\"session\":" + sessionJSON + "}"
+    }
 }
 
 /// A paper strategy's running record (what `strategies promote --to live` reads).
@@ -54,6 +60,7 @@ public final class PaperService {
     public private(set) var lastCommit: Duration = .zero
     private let clock = ContinuousClock()
     private var chains: [BarsHashChain]
+    private let sessionJSON: String
     private var merged: MergedBars
     private let to: Int64
     private var out = CycleOutcome()
@@ -71,6 +78,7 @@ public final class PaperService {
         let (initial, series, startMs) = try StrategyBacktest.initialState(strategies, catalog: catalog, config: config, settings: settings)
         state = initial
         session = ServiceSession(strategies: strategies.map(\.name), startMs: startMs, from: job.from)
+        sessionJSON = try StoredJSON.encode(session)
         merged = MergedBars(series)
         chains = [BarsHashChain](repeating: BarsHashChain(), count: series.count)
         to = job.to ?? .max
@@ -94,7 +102,7 @@ public final class PaperService {
             BarCycle.step(&state, time: t, bars: bars, settings: settings, into: &out)
             if t >= session.startMs { notePaper(); rebuiltEquity = out.equity }
         }
-        let storedEquity = try store.ledger.write { db in try Double.fetchOne(db, sql: "SELECT equity FROM equity WHERE time_ms = ?", arguments: [cursor.lastBarMs]) }
+        let storedEquity = try store.ledger.equity(at: cursor.lastBarMs)
         guard state.lastTimeMs == cursor.lastBarMs, rebuiltEquity == storedEquity, state.risk == stored.risk else {
             throw Failure(.internal, "rebuilding the \(engine) state up to \(UTCTime.iso(cursor.lastBarMs)) gave equity \(rebuiltEquity.map { "\($0)" } ?? "none") "
                           + "where the store has \(storedEquity.map { "\($0)" } ?? "none"): the stored bars or strategies changed under the ledger")
@@ -114,7 +122,7 @@ public final class PaperService {
         lastDecision = decided - began
         guard t >= session.startMs else { return out }   // warm-up: the streams only
         notePaper()
-        let cursorState = try StoredJSON.encode(ServiceCursorState(session: session, risk: state.risk))
+        let cursorState = try ServiceCursorState.json(risk: state.risk, sessionJSON: sessionJSON)
         defer { lastCommit = clock.now - decided }
         try store.ledger.write { db in
             try OutcomeRecorder.record(out, state: state, settingsVersion: settings.version, engine: engine, cursorState: cursorState,

@@ -55,6 +55,10 @@ public struct LedgerRepository: Sendable {
         }
     }
     public func equity() throws -> [EquityRow] { try pool.read { try EquityRow.order(Column("time_ms")).fetchAll($0) } }
+    /// The committed equity at one bar-time, if there is one.
+    public func equity(at timeMs: Int64) throws -> Double? {
+        try pool.read { try Double.fetchOne($0, sql: "SELECT equity FROM equity WHERE time_ms = ?", arguments: [timeMs]) }
+    }
     public func signals() throws -> [SignalRow] { try pool.read { try SignalRow.order(Column("time_ms"), Column("strategy")).fetchAll($0) } }
     public func riskEvents(limit: Int? = nil) throws -> [RiskEventRow] {
         try pool.read { db in

@@ -9,17 +9,3 @@ enum JSONOutput {
         Swift.print(String(decoding: try e.encode(value), as: UTF8.self))
     }
 }
-
-/// An optional that `--json` prints as null instead of leaving its key out, so every object of
-/// a kind has the same keys.
-@propertyWrapper
-struct NullWhenAbsent<Value: Encodable>: Encodable {
-    var wrappedValue: Value?
-
-    init(wrappedValue: Value?) { self.wrappedValue = wrappedValue }
-
-    func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        if let wrappedValue { try c.encode(wrappedValue) } else { try c.encodeNil() }
-    }
-}

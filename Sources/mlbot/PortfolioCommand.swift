@@ -1,6 +1,7 @@
 import ArgumentParser
 import Discovery
 import Foundation
+import Market
 import NumericKit
 import Portfolio
 import Store
