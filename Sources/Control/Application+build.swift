@@ -61,7 +61,7 @@ public func buildRouter(_ c: ControlContext) -> Router<BasicRequestContext> {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json)))
     }
     router.get("/metrics") { _, _ in
-        c.metrics.refresh(c.status.snapshot, nowMs: c.clock())
+        c.metrics.refresh(c.status.snapshot, nowMs: c.clock(), intervalMs: c.intervalMs)
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: c.metrics.text)))

@@ -46,6 +46,9 @@ public struct ServiceSnapshot: Sendable, Codable, Equatable {
     public var strategies: [Strategy]
     /// True once a replay reached its end.
     public var finished = false
+    /// A live feed that is behind (no closed bar for 2 intervals), and why.
+    public var feedStale = false
+    @NullWhenAbsent public var feedDetail: String?
 
     public init(mode: String, feed: String, database: String, startedMs: Int64, equity: Double, maxDrawdown: Double, maxDailyLoss: Double,
                 confidence: Double?, strategies: [Strategy]) {

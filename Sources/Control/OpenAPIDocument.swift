@@ -111,7 +111,7 @@ components:
     Status:
       type: object
       required: [mode, feed, database, started, trading, trading_cause, equity, pnl_today, drawdown, max_drawdown, daily_loss,
-                 max_daily_loss, confidence, last_bar, lag_seconds, bar_times, warm, strategies]
+                 max_daily_loss, confidence, last_bar, lag_seconds, bar_times, warm, feed_stale, strategies]
       properties:
         mode: {type: string}
         feed: {type: string}
@@ -130,6 +130,7 @@ components:
         lag_seconds: {type: number, nullable: true}
         bar_times: {type: integer}
         warm: {type: boolean}
+        feed_stale: {type: boolean, description: "A live feed with no closed bar for 2 intervals: entries are refused until it catches up."}
         strategies: {type: array, items: {$ref: "#/components/schemas/Strategy"}}
     Strategy:
       type: object

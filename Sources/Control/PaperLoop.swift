@@ -1,28 +1,37 @@
 import Engine
+import Exchange
 import Foundation
 import Logging
 import Market
 import ServiceLifecycle
 import Synchronization
 
-/// The bar loop as a service of the process's `ServiceGroup`: it runs the replay feed on a thread
-/// of its own (the loop blocks on SQLite commits), publishes each committed bar to the live status
-/// and the metrics, and on graceful shutdown (SIGTERM, SIGINT) finishes the bar in progress,
-/// commits it and returns.
+/// The bar loop as a service of the process's `ServiceGroup`: it runs the feed on a thread of its
+/// own (the loop blocks on SQLite commits), publishes each committed bar to the live status and
+/// the metrics, and on graceful shutdown (SIGTERM, SIGINT) finishes the bar in progress, commits
+/// it and returns. A live feed's stream runs as a task beside it and is cancelled with it.
 public final class PaperLoop: Service, Sendable {
+    /// Where the loop's bars come from.
+    public enum Feed {
+        /// The stored bars, as fast as possible (nil) or N× real time.
+        case replay(speed: Double?)
+        /// Bybit's stream into `feed.inbox`, put in order and filled by `feed`.
+        case live(LiveFeed, stream: BybitKlineStream)
+    }
+
     private let service: UncheckedBox<PaperService>
+    private let feed: UncheckedBox<Feed>
     private let status: LiveStatus
     private let metrics: ServiceMetrics
-    private let speed: Double?
     private let logger: Logger
     private let stop = Atomic<Bool>(false)
     private let result = Mutex<ServiceSummary?>(nil)
 
-    public init(_ service: PaperService, status: LiveStatus, metrics: ServiceMetrics, speed: Double?, logger: Logger) {
+    public init(_ service: PaperService, feed: Feed, status: LiveStatus, metrics: ServiceMetrics, logger: Logger) {
         self.service = UncheckedBox(service)
+        self.feed = UncheckedBox(feed)
         self.status = status
         self.metrics = metrics
-        self.speed = speed
         self.logger = logger
     }
 
@@ -30,6 +39,12 @@ public final class PaperLoop: Service, Sendable {
     public var summary: ServiceSummary? { result.withLock { $0 } }
 
     public func run() async throws {
+        var streaming: Task<Void, Never>?
+        if case .live(let live, let stream) = feed.value {
+            let inbox = live.inbox
+            streaming = Task { await stream.run { inbox.put($0) } }
+        }
+        defer { streaming?.cancel() }
         try await withGracefulShutdownHandler {
             let summary = try await withCheckedThrowingContinuation { (k: CheckedContinuation<ServiceSummary, any Error>) in
                 let thread = Thread { [self] in
@@ -45,12 +60,12 @@ public final class PaperLoop: Service, Sendable {
     }
 
     private func loop() throws -> ServiceSummary {
-        let service = service.value
+        let service = service.value, status = status, metrics = metrics, logger = logger
         status.update { $0.warm = true }
         logger.info("warm-up done", metadata: ["resumed_after": "\(service.resumedAfterMs.map(UTCTime.iso) ?? "none")",
                                                "strategies": "\(service.session.strategies.joined(separator: ","))"])
         var trading = service.state.risk.trading
-        let summary = try ReplayFeed.run(service, speed: speed, shouldStop: { stop.load(ordering: .relaxed) }, onBar: { out, state, took in
+        let onBar: (CycleOutcome, EngineState, Duration) -> Void = { out, state, took in
             let risk = state.risk
             let drawdown = risk.highWaterMark > 0 ? max(0, 1 - out.equity / risk.highWaterMark) : 0
             metrics.observe(out, state: state, drawdown: drawdown, seconds: took)
@@ -67,7 +82,18 @@ public final class PaperLoop: Service, Sendable {
             }
             for o in out.orders { logger.info("order", metadata: ["id": "\(o.id.value)", "symbol": "\(o.symbol.name)", "side": "\(o.side)", "quantity": "\(o.quantity)"]) }
             for e in out.riskEvents where e.kind == .veto { logger.info("veto", metadata: ["rule": "\(e.finding.rule.rawValue)", "message": "\(e.finding.message)"]) }
-        })
+        }
+        let shouldStop = { self.stop.load(ordering: .relaxed) }
+        let summary: ServiceSummary
+        switch feed.value {
+        case .replay(let speed):
+            summary = try ReplayFeed.run(service, speed: speed, shouldStop: shouldStop, onBar: onBar)
+        case .live(let live, _):
+            summary = try live.run(shouldStop: shouldStop, onBar: onBar, onHealth: { health, why in
+                status.update { $0.feedStale = health == .stale; $0.feedDetail = why }
+                if health == .stale { logger.warning("feed_stale", metadata: ["why": "\(why)"]) } else { logger.notice("feed_recovered", metadata: ["why": "\(why)"]) }
+            })
+        }
         status.update { $0.finished = !summary.interrupted }
         logger.info("loop stopped", metadata: ["bar_times": "\(summary.barTimes)", "interrupted": "\(summary.interrupted)"])
         return summary

@@ -15,6 +15,7 @@ enum ReadRoutes {
         @NullWhenAbsent var lastBar: String?
         @NullWhenAbsent var lagSeconds: Double?
         let barTimes: Int, warm: Bool
+        let feedStale: Bool
         let strategies: [ServiceSnapshot.Strategy]
     }
 
@@ -24,7 +25,13 @@ enum ReadRoutes {
                       tradingCause: s.tradingCause, equity: s.equity, pnlToday: s.pnlToday, drawdown: s.drawdown, maxDrawdown: s.maxDrawdown,
                       dailyLoss: s.dayStartEquity > 0 ? max(0, -s.pnlToday / s.dayStartEquity) : 0, maxDailyLoss: s.maxDailyLoss,
                       confidence: s.confidence, lastBar: s.lastBarMs.map(UTCTime.iso),
-                      lagSeconds: s.lastCommitMs.map { Double(c.clock() - $0) / 1000 }, barTimes: s.barTimes, warm: s.warm, strategies: s.strategies)
+                      lagSeconds: lag(s, c), barTimes: s.barTimes, warm: s.warm, feedStale: s.feedStale, strategies: s.strategies)
+    }
+
+    /// A live feed's lag runs from the newest bar's close; a replay's from its last commit.
+    static func lag(_ s: ServiceSnapshot, _ c: ControlContext) -> Double? {
+        if s.feed != "replay", let bar = s.lastBarMs { return Double(c.clock() - bar - c.intervalMs) / 1000 }
+        return s.lastCommitMs.map { Double(c.clock() - $0) / 1000 }
     }
 
     struct Ready: Encodable { let ready: Bool; let reasons: [String] }
@@ -35,7 +42,8 @@ enum ReadRoutes {
         var reasons: [String] = []
         if !s.warm { reasons.append("warming up: rebuilding the streaming state from the stored bars") }
         do { _ = try c.store.ledger.cursor("paper") } catch { reasons.append("the store does not answer: \(error)") }
-        if s.feed != "replay", let commit = s.lastCommitMs, c.clock() - commit > 2 * c.intervalMs {
+        if s.feedStale { reasons.append("feed_stale: \(s.feedDetail ?? "the feed is behind")") }
+        else if s.feed != "replay", let commit = s.lastCommitMs, c.clock() - commit > 2 * c.intervalMs {
             reasons.append("feed_stale: no closed bar for \(Double(c.clock() - commit) / 1000) s")
         }
         return try API.json(Ready(ready: reasons.isEmpty, reasons: reasons), status: reasons.isEmpty ? .ok : .serviceUnavailable)

@@ -28,7 +28,7 @@ public final class ServiceMetrics: Sendable {
                                                     help: "Wall time from a bar's arrival to its outcome committed.")
         equity = registry.makeGauge(name: "mlbot_equity", help: "Mark-to-market account equity (quote currency).")
         drawdown = registry.makeGauge(name: "mlbot_drawdown_ratio", help: "Drawdown from the equity high-water mark (0..1).")
-        feedLag = registry.makeGauge(name: "mlbot_feed_lag_seconds", help: "Wall time since the last closed bar was committed.")
+        feedLag = registry.makeGauge(name: "mlbot_feed_lag_seconds", help: "Wall time since the newest committed bar closed (replay: since it was committed).")
         registry.makeGauge(name: "mlbot_build_info", labels: [("version", version)], help: "Always 1; the version label says which build runs.").set(to: 1.0)
         let registry = self.registry
         states = [TradingState.active, .reducing, .halted].map { s in
@@ -58,8 +58,9 @@ public final class ServiceMetrics: Sendable {
     }
 
     /// Model ages and the feed lag, refreshed when /metrics is read.
-    func refresh(_ snapshot: ServiceSnapshot, nowMs: Int64) {
-        if let commit = snapshot.lastCommitMs { feedLag.set(Double(nowMs - commit) / 1000) }
+    func refresh(_ snapshot: ServiceSnapshot, nowMs: Int64, intervalMs: Int64) {
+        if snapshot.feed != "replay", let bar = snapshot.lastBarMs { feedLag.set(Double(nowMs - bar - intervalMs) / 1000) }
+        else if let commit = snapshot.lastCommitMs { feedLag.set(Double(nowMs - commit) / 1000) }
         for s in snapshot.strategies {
             guard let created = s.modelCreatedMs else { continue }
             registry.makeGauge(name: "mlbot_model_age_seconds", labels: [("strategy", s.name)], help: "Age of the strategy's active model.")

@@ -17,7 +17,8 @@ public enum BarCycle {
     ///    target becomes a quantity (allocator), fixed now;
     /// 4. per instrument the strategies' changes are netted into one intent, checked against the
     ///    instrument's minimums and by the risk manager, and sent (or recorded as refused).
-    public static func step(_ s: inout EngineState, time: Int64, bars: [Bar?], settings: EngineSettings,
+    /// `feedStale` (live feeds only) says the bars are late: the risk manager refuses entries.
+    public static func step(_ s: inout EngineState, time: Int64, bars: [Bar?], settings: EngineSettings, feedStale: Bool = false,
                                        into out: inout CycleOutcome) {
         precondition(bars.count == s.instruments.count, "one slot per instrument")
         precondition(time > s.lastTimeMs, "bar-times must increase")
@@ -78,7 +79,7 @@ public enum BarCycle {
         guard anyChange else { out.trading = s.risk.trading; return }
 
         // 4. Net, check, send.
-        RiskGate.route(&s, time: time, equity: equity, limits: settings.risk, into: &out)
+        RiskGate.route(&s, time: time, equity: equity, limits: settings.risk, feedStale: feedStale, into: &out)
         out.trading = s.risk.trading
     }
 

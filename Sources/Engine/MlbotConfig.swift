@@ -37,10 +37,23 @@ public struct MlbotConfig: Sendable, Equatable {
         public var correlation: Double
     }
 
-    /// Where `mlbot data download` connects.
+    /// Where `mlbot data download` and `serve --feed bybit` connect.
     public struct Bybit: Sendable, Equatable {
         public var baseURL: String
         public var category: String
+        /// The public WebSocket (default: Bybit's stream host for `base_url`'s host and the category).
+        public var streamURL: String
+
+        /// Bybit's REST host `api[-testnet].bybit.com` streams from `stream[-testnet].bybit.com`
+        /// (reference §1); any other host (a local fake server) is taken to serve both.
+        static func defaultStreamURL(baseURL: String, category: String) -> String {
+            var rest = baseURL
+            while rest.hasSuffix("/") { rest.removeLast() }
+            let secure = rest.hasPrefix("https://")
+            var host = String(rest.dropFirst(secure ? 8 : 7))
+            if host.hasPrefix("api.bybit.com") || host.hasPrefix("api-testnet.bybit.com") { host = "stream" + host.dropFirst(3) }
+            return (secure ? "wss://" : "ws://") + host + "/v5/public/" + category
+        }
     }
 
     /// The built-in configuration, identical to the shipped `config/mlbot.yaml`.
@@ -57,9 +70,10 @@ public struct MlbotConfig: Sendable, Equatable {
             seed: 42
             start: 2024-01-01
             correlation: 0.6   # pairwise correlation of the assets' return shocks
-          bybit:               # mlbot data download
+          bybit:               # mlbot data download, serve --feed bybit
             base_url: https://api.bybit.com
             category: linear   # linear | spot | inverse
+            # stream_url: wss://stream.bybit.com/v5/public/linear   (the default for base_url and category)
 
         strategies:            # mlbot strategies promote
           min_dsr: 0.95        # candidate → paper: deflated Sharpe ratio at least this
@@ -137,13 +151,15 @@ public struct MlbotConfig: Sendable, Equatable {
         let correlation = try synth.double("correlation", range: -0.49...0.99) ?? 0.6
 
         let bybit = try data.map("bybit") ?? YAMLMap(yaml: "{}", file: file)
-        try bybit.requireOnly(["base_url", "category"])
+        try bybit.requireOnly(["base_url", "category", "stream_url"])
         let baseURL = try bybit.string("base_url") ?? "https://api.bybit.com"
         guard baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {
             throw bybit.error("base_url", "an http:// or https:// URL")
         }
         let category = try bybit.string("category") ?? "linear"
         guard ["linear", "spot", "inverse"].contains(category) else { throw bybit.error("category", "linear, spot or inverse") }
+        let streamURL = try bybit.string("stream_url") ?? Bybit.defaultStreamURL(baseURL: baseURL, category: category)
+        guard streamURL.hasPrefix("ws://") || streamURL.hasPrefix("wss://") else { throw bybit.error("stream_url", "a ws:// or wss:// URL") }
 
         let strategies = try GraduationRules.parse(try root.map("strategies") ?? YAMLMap(yaml: "{}", file: file))
         let risk = try RiskLimits.parse(try root.map("risk") ?? YAMLMap(yaml: "{}", file: file))
@@ -154,7 +170,7 @@ public struct MlbotConfig: Sendable, Equatable {
             data: DataSettings(
                 symbols: symbols, interval: interval,
                 synthetic: Synthetic(days: days, seed: UInt64(seed), start: start, correlation: correlation),
-                bybit: Bybit(baseURL: baseURL, category: category)),
+                bybit: Bybit(baseURL: baseURL, category: category, streamURL: streamURL)),
             strategies: strategies,
             risk: risk,
             portfolio: portfolio,

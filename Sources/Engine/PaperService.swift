@@ -67,6 +67,8 @@ public final class PaperService {
     private var paper: [PaperRecord]
     private let isPaper: [Bool]
     private let initialEquity: Double
+    /// Bars of a live feed that is behind (`LiveFeed` sets it): the risk manager refuses entries.
+    public var feedStale = false
 
     public init(store: DataStore, config: MlbotConfig, catalog: InstrumentCatalog, job: BacktestJob, engine: String = "paper") throws {
         var job = job
@@ -95,11 +97,13 @@ public final class PaperService {
                           + "from \(UTCTime.iso(session.startMs)). Use another database, or the same strategies and --from")
         }
         resumedAfterMs = cursor.lastBarMs
-        // Rebuild: the same steps, nothing written.
+        // Rebuild: the same steps, nothing written. A bar stepped on a stale feed differs only by
+        // its feed_stale vetoes, so the bars holding one are stepped stale again.
+        let stale = try store.ledger.riskEventTimes(rule: RiskRule.feedStale.rawValue)
         var rebuiltEquity: Double?
         while let (t, bars) = merged.next(to: cursor.lastBarMs) {
             chain(bars)
-            BarCycle.step(&state, time: t, bars: bars, settings: settings, into: &out)
+            BarCycle.step(&state, time: t, bars: bars, settings: settings, feedStale: stale.contains(t), into: &out)
             if t >= session.startMs { notePaper(); rebuiltEquity = out.equity }
         }
         let storedEquity = try store.ledger.equity(at: cursor.lastBarMs)
@@ -110,14 +114,26 @@ public final class PaperService {
         try recordLineage()
     }
 
-    /// Steps the next bar-time and, from the session's start on, commits its outcome in one
-    /// transaction. Returns nil when the bars (or `--to`) are exhausted.
+    /// The instruments stepped (traded symbols, then references), in slot order.
+    public var instruments: [Symbol] { merged.series.map(\.symbol) }
+    public var interval: Interval { strategies[0].interval }
+    /// The newest bar held for instrument `i` (stored at start or appended since).
+    public func lastBarMs(_ i: Int) -> Int64? { merged.series[i].openTime.last }
+
+    /// The bar-time the next step would take (nil: every held bar is stepped).
+    public var nextBarMs: Int64? { merged.peekTime() }
+
+    /// A bar that closed after the service started (a live feed; already stored).
+    public func append(_ bar: Bar, to i: Int) { merged.append(bar, to: i) }
+
+    /// Steps the next bar-time not after `through` and, from the session's start on, commits its
+    /// outcome in one transaction. Returns nil when there is none (or `--to` is reached).
     @discardableResult
-    public func step() throws -> CycleOutcome? {
-        guard let (t, bars) = merged.next(to: to) else { return nil }
+    public func step(through: Int64 = .max) throws -> CycleOutcome? {
+        guard let (t, bars) = merged.next(to: min(to, through)) else { return nil }
         chain(bars)
         let began = clock.now
-        BarCycle.step(&state, time: t, bars: bars, settings: settings, into: &out)
+        BarCycle.step(&state, time: t, bars: bars, settings: settings, feedStale: feedStale, into: &out)
         let decided = clock.now
         lastDecision = decided - began
         guard t >= session.startMs else { return out }   // warm-up: the streams only

@@ -16,6 +16,30 @@ public struct ServiceSummary: Sendable {
     public var strategyPnL: [(name: String, pnl: Double)] = []
     /// True when it stopped on request before the bars ran out.
     public var interrupted = false
+
+    /// Counts one committed bar-time.
+    mutating func add(_ out: CycleOutcome) {
+        barTimes += 1
+        firstMs = firstMs ?? out.timeMs
+        lastMs = out.timeMs
+        orders += out.orders.count
+        if firstOrderID == nil { firstOrderID = out.orders.first?.id.value }
+        fills += out.fills.count
+        for e in out.riskEvents {
+            switch e.kind {
+            case .veto: vetoes[e.finding.rule.rawValue, default: 0] += 1
+            case .resize: resizes[e.finding.rule.rawValue, default: 0] += 1
+            default: break
+            }
+        }
+    }
+
+    /// The closing figures, from the service's state when it stopped.
+    mutating func close(_ service: PaperService, interrupted: Bool) {
+        self.interrupted = interrupted
+        equity = service.state.ledger.equity(service.state.lastClose)
+        strategyPnL = service.strategies.indices.map { (service.strategies[$0].name, service.state.pnl(strategy: $0)) }
+    }
 }
 
 /// The replay feed: the stored bars, as fast as possible (`speed` nil) or `speed`× real time
@@ -34,24 +58,10 @@ public enum ReplayFeed {
             guard let out = try service.step() else { break }
             guard out.timeMs >= service.session.startMs else { continue }
             onBar(out, service.state, clock.now - began)
-            s.barTimes += 1
-            s.firstMs = s.firstMs ?? out.timeMs
-            s.lastMs = out.timeMs
-            s.orders += out.orders.count
-            if s.firstOrderID == nil { s.firstOrderID = out.orders.first?.id.value }
-            s.fills += out.fills.count
-            for e in out.riskEvents {
-                switch e.kind {
-                case .veto: s.vetoes[e.finding.rule.rawValue, default: 0] += 1
-                case .resize: s.resizes[e.finding.rule.rawValue, default: 0] += 1
-                default: break
-                }
-            }
+            s.add(out)
             if let pause { sleep(pause) }
         }
-        s.interrupted = shouldStop()
-        s.equity = service.state.ledger.equity(service.state.lastClose)
-        s.strategyPnL = service.strategies.indices.map { (service.strategies[$0].name, service.state.pnl(strategy: $0)) }
+        s.close(service, interrupted: shouldStop())
         return s
     }
 }

@@ -6,7 +6,7 @@ import Risk
 /// one intent, held to the instrument's minimums, then to the global risk manager. Nothing
 /// reaches the broker any other way; every veto and resize is an event in the outcome.
 public enum RiskGate {
-    static func route(_ s: inout EngineState, time: Int64, equity: Double, limits: RiskLimits, into out: inout CycleOutcome) {
+    static func route(_ s: inout EngineState, time: Int64, equity: Double, limits: RiskLimits, feedStale: Bool = false, into out: inout CycleOutcome) {
         // Positions and cash as if the orders approved so far in this bar had filled at this close,
         // so each later check sees them (equity stays the same; exposure does not).
         var projected: [Double]? = nil
@@ -39,7 +39,8 @@ public enum RiskGate {
             if projected == nil { projected = s.ledger.quantities() }
             // The check reads correlations of instrument i only: its row is all that is computed.
             s.correlation.fillRow(i, into: &s.correlationRow)
-            let market = MarketSnapshot(instruments: s.names, lastPrice: s.lastClose, correlation: s.correlationRow)
+            var market = MarketSnapshot(instruments: s.names, lastPrice: s.lastClose, correlation: s.correlationRow)
+            market.staleFeed = feedStale
             let side: Side = delta > 0 ? .buy : .sell
             let intent = OrderIntent(instrument: i, side: side, quantity: Double(abs(delta)) * grid.step)
             let decision = RiskManager.check(intent, portfolio: PortfolioSnapshot(cash: projectedCash, positions: projected!), market: market,

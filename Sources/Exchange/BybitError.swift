@@ -9,6 +9,8 @@ public enum BybitError: KindedError, Equatable {
     case http(path: String, status: Int, body: String)
     /// A body that is not the documented shape.
     case malformed(path: String, detail: String)
+    /// The public stream failed (silence, a refused subscription).
+    case stream(detail: String)
     /// Retries ran out.
     case gaveUp(path: String, attempts: Int, lastReason: String)
 
@@ -17,6 +19,7 @@ public enum BybitError: KindedError, Equatable {
         case let .api(p, c, m): return "Bybit \(p): retCode \(c): \(m)"
         case let .http(p, s, b): return "Bybit \(p): HTTP \(s): \(b.prefix(200))"
         case let .malformed(p, d): return "Bybit \(p): unexpected response: \(d)"
+        case let .stream(d): return "Bybit stream: \(d)"
         case let .gaveUp(p, n, r): return "Bybit \(p): gave up after \(n) attempts; last failure: \(r)"
         }
     }

@@ -2,13 +2,15 @@ import Foundation
 import Hashing
 import HTTPTypes
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import Market
 import NIOCore
 
 /// A local Bybit V5 server for tests, following `reference/bybit-v5.md`: the response envelope,
 /// GET /v5/market/time, /v5/market/kline (defaults, inclusive start/end, newest first, 7-string
-/// rows) and /v5/market/instruments-info (category required, cursor pages), the IP rate limit, signed private requests (10003 / 10002 / 10004) and scheduled faults.
+/// rows) and /v5/market/instruments-info (category required, cursor pages), the IP rate limit, signed private requests (10003 / 10002 / 10004) and scheduled faults;
+/// and the public WebSocket at /v5/public/linear (`FakeStreamState`).
 /// Listens on 127.0.0.1 on a random free port.
 public final class FakeBybitServer: Sendable {
     public let state: FakeBybitState
@@ -16,6 +18,8 @@ public final class FakeBybitServer: Sendable {
     private let task: Task<Void, Error>
 
     public var baseURL: String { "http://127.0.0.1:\(port)" }
+    /// The public linear stream (reference §1: `/v5/public/linear`).
+    public var streamURL: String { "ws://127.0.0.1:\(port)/v5/public/linear" }
 
     private init(state: FakeBybitState, port: Int, task: Task<Void, Error>) {
         self.state = state
@@ -44,9 +48,28 @@ public final class FakeBybitServer: Sendable {
             }
         }
 
+        let wsRouter = Router(context: BasicWebSocketRequestContext.self)
+        wsRouter.ws("/v5/public/linear") { inbound, outbound, _ in
+            let (pushes, send) = AsyncStream<String>.makeStream()
+            let id = await state.stream.open(send)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                // Ends when the server drops the connection (the stream is finished).
+                group.addTask { for await text in pushes { try await outbound.write(.text(text)) } }
+                group.addTask {
+                    for try await message in inbound.messages(maxSize: 1 << 16) {
+                        if case .text(let text) = message { await state.stream.handle(text, connection: id) }
+                    }
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+            await state.stream.close(id)
+        }
+
         let (stream, continuation) = AsyncStream<Int>.makeStream()
         let app = Application(
             router: router,
+            server: .http1WebSocketUpgrade(webSocketRouter: wsRouter),
             configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0); continuation.finish() },
             logger: .init(label: "fake-bybit", factory: { _ in SwiftLogNoOpLogHandler() })

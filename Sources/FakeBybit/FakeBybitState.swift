@@ -48,6 +48,9 @@ public actor FakeBybitState {
     /// What GET /v5/market/instruments-info lists per category.
     private var instruments: [String: [FakeInstrument]] = ["linear": FakeInstrument.linearDefaults]
 
+    /// The public WebSocket's connections, subscriptions and faults.
+    public let stream = FakeStreamState()
+
     public init() {}
 
     public func setInstruments(_ list: [FakeInstrument], category: String = "linear") { instruments[category] = list }

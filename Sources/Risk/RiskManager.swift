@@ -5,7 +5,7 @@ import Market
 /// does I/O and keeps no state of its own; the caller stores `RiskState` and the events.
 public enum RiskManager {
     /// Pass, resize (for rules listed in `limits.resize`) or veto one order. Rules are checked in
-    /// a fixed order — trading state, order sanity, price band, trade count, order notional,
+    /// a fixed order — trading state, order sanity, a stale feed, price band, trade count, order notional,
     /// position, gross exposure, correlation — and the first refusal is the answer.
     public static func check(_ order: OrderIntent, portfolio p: PortfolioSnapshot, market m: MarketSnapshot, limits: RiskLimits,
                              state: RiskState) -> RiskDecision {
@@ -28,6 +28,10 @@ public enum RiskManager {
             return .veto(RiskFinding(rule: .reducingOnly, figures: [RiskFigure("position", held), RiskFigure("order", signed)],
                                      message: "trading is REDUCING (\(state.cause?.rawValue ?? "reducing")): only orders that shrink a position pass; \(name) \(held) → \(held + signed)"))
         default: break
+        }
+        if m.staleFeed && !reducing {
+            return .veto(RiskFinding(rule: .feedStale, figures: [RiskFigure("position", held), RiskFigure("order", signed)],
+                                     message: "the feed is stale: no new exposure on \(name) until it recovers; only orders that shrink a position pass"))
         }
 
         let last = m.lastPrice[i]

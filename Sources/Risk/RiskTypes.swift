@@ -25,6 +25,8 @@ public enum RiskRule: String, Sendable, Equatable, Codable, CaseIterable {
     case noMarketPrice = "no_market_price"
     case invalidOrder = "invalid_order"
     case noEquity = "no_equity"
+    /// The live feed is behind: no new exposure on old prices until it recovers.
+    case feedStale = "feed_stale"
 }
 
 /// One number behind a decision, by name (kept in order, so events print and compare stably).
@@ -73,6 +75,8 @@ public struct MarketSnapshot: Sendable {
     public let lastPrice: [Double]
     /// Row-major n × n rolling correlation of returns (NaN where unknown).
     public let correlation: [Double]
+    /// The prices come from a feed that is behind (live only): entries are refused, exits pass.
+    public var staleFeed = false
 
     public init(instruments: [String], lastPrice: [Double], correlation: [Double]) {
         precondition(lastPrice.count == instruments.count && correlation.count == instruments.count * instruments.count, "snapshot shapes")

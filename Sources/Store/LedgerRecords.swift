@@ -102,6 +102,24 @@ public struct SignalRow: Codable, Equatable, Sendable, FetchableRecord, Persista
 
 /// What a strategy decides with, once per engine session: its feature set and content hash, its
 /// model name@version and weights' SHA-256 (nil for a rule strategy) and its spec's hash.
+/// Something that happened to the service (its feed going stale or recovering, a reconnect).
+public struct ServiceEventRow: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "service_events"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    public var id: Int64?
+    public var engine: String
+    public var wallMs: Int64
+    /// The last committed bar when it happened.
+    public var barMs: Int64?
+    public var kind: String
+    public var detail: String
+
+    public init(engine: String, wallMs: Int64, barMs: Int64?, kind: String, detail: String) {
+        self.engine = engine; self.wallMs = wallMs; self.barMs = barMs; self.kind = kind; self.detail = detail
+    }
+}
+
 public struct StrategyLineageRow: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "strategy_lineage"
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase

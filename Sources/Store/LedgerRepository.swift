@@ -85,6 +85,15 @@ public struct LedgerRepository: Sendable {
         }
     }
     public static func save(_ r: StrategyLineageRow, _ db: Database) throws { try r.save(db) }
+    public func record(_ e: ServiceEventRow) throws { try write { db in try e.insert(db) } }
+    public func serviceEvents(engine: String, limit: Int = 100) throws -> [ServiceEventRow] {
+        try pool.read { try ServiceEventRow.filter(Column("engine") == engine).order(Column("id").desc).limit(limit).fetchAll($0).reversed() }
+    }
+    /// Bar-times at which the risk manager refused something by `rule` (a restart replays the
+    /// stale-feed vetoes from these).
+    public func riskEventTimes(rule: String) throws -> Set<Int64> {
+        try pool.read { Set(try Int64.fetchAll($0, sql: "SELECT DISTINCT time_ms FROM risk_events WHERE rule = ?", arguments: [rule])) }
+    }
     public func lineage(engine: String) throws -> [StrategyLineageRow] {
         try pool.read { try StrategyLineageRow.filter(Column("engine") == engine).order(Column("strategy")).fetchAll($0) }
     }

@@ -255,6 +255,20 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        m.registerMigration("v6-service-events") { db in
+            // What happened to the service rather than to a bar: its feed going stale and
+            // recovering, reconnects. Wall time, as these are about the clock, not the bars.
+            try db.execute(sql: """
+                CREATE TABLE service_events (
+                    id      INTEGER PRIMARY KEY,
+                    engine  TEXT NOT NULL,
+                    wall_ms INTEGER NOT NULL,
+                    bar_ms  INTEGER,
+                    kind    TEXT NOT NULL,
+                    detail  TEXT NOT NULL
+                );
+                """)
+        }
         return m
     }
 }

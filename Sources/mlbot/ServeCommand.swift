@@ -2,6 +2,7 @@ import ArgumentParser
 import Control
 import Dispatch
 import Engine
+import Exchange
 import Logging
 import ServiceLifecycle
 import Foundation
@@ -21,7 +22,11 @@ struct ServeCommand: ParsableCommand {
             committing its outcome (signals, orders, fills, positions, equity, risk events, cursor and \
             paper records) in one SQLite transaction. Started again on the same database it resumes \
             after the last committed bar, even after kill -9; a second service on one database is \
-            refused. The replay feed plays the stored bars and ends with a summary. While it runs, \
+            refused. The replay feed plays the stored bars and ends with a summary. The bybit feed \
+            first fetches every bar missing since the last stored one over REST, then follows the \
+            public kline stream (acting on confirmed candles; pings, reconnects, and fills gaps over \
+            REST); with no closed bar for --stale-after it reports feed_stale, /ready answers 503 \
+            and entries are refused until it catches up. While it runs, \
             the read API answers on --host/--port (GET /health, /ready, /status, /strategies, \
             /positions, /orders, /orders/ID, /fills, /equity, /risk, /metrics, /openapi.json); SIGTERM or Ctrl-C finishes the \
             bar in progress, commits it, stops the server and exits 0.
@@ -30,6 +35,7 @@ struct ServeCommand: ParsableCommand {
               mlbot serve --paper --feed replay --speed max
               mlbot serve --paper --feed replay --speed max --compare-backtest
               mlbot serve --paper --feed replay --from 2024-03-01 --to 2024-03-08 --strategies disc-1-01,disc-1-02 --json
+              mlbot serve --paper --feed bybit --port 8080
             """
     )
 
@@ -37,7 +43,7 @@ struct ServeCommand: ParsableCommand {
     enum LogFormat: String, CaseIterable, ExpressibleByArgument { case text, json }
 
     /// Where closed bars come from.
-    enum Feed: String, CaseIterable, ExpressibleByArgument { case replay }
+    enum Feed: String, CaseIterable, ExpressibleByArgument { case replay, bybit }
 
     /// Replay pace: `max` or N× real time.
     struct Speed: ExpressibleByArgument {
@@ -55,6 +61,9 @@ struct ServeCommand: ParsableCommand {
     @Flag(help: "Trade on paper (the only mode yet; live arrives with the Bybit trading issue).") var paper = false
     @Option(help: "Where closed bars come from.") var feed: Feed = .replay
     @Option(help: "Replay pace: max, or N times real time.") var speed = Speed(argument: "max")!
+    @Option(help: "Bybit feed: seconds without a closed bar before the feed is stale (default: 2 intervals).") var staleAfter: Double?
+    @Option(help: .hidden) var pingInterval: Double = 20
+    @Option(help: .hidden) var silenceTimeout: Double = 30
     @Option(help: "First bar to trade (ISO-8601 or epoch; default: after each model's training range).") var from: String?
     @Option(help: "Last bar (ISO-8601 or epoch; default: the last stored bar).") var to: String?
     @Option(help: "Strategies to run, separated by commas (default: every paper strategy).") var strategies: String?
@@ -66,6 +75,25 @@ struct ServeCommand: ParsableCommand {
     var compareBacktest = false
     @Flag(help: "Print the summary as JSON (keys: database, strategies, resumed_after, first, last, bar_times, orders, fills, vetoes, resizes, equity, pnl, interrupted, backtest_parity).")
     var json = false
+
+    func feedSource(_ cfg: MlbotConfig, store: DataStore, service: PaperService, logger: Logger) throws -> PaperLoop.Feed {
+        switch feed {
+        case .replay:
+            return .replay(speed: speed.factor)
+        case .bybit:
+            let rest = BybitMarketClient(baseURL: cfg.data.bybit.baseURL) { event in
+                logger.warning("bybit REST", metadata: ["event": "\(event)"])
+            }
+            var settings = LiveFeedSettings(interval: service.interval)
+            if let s = staleAfter { settings.staleAfterMs = Int64(s * 1000) }
+            let live = LiveFeed(service: service, store: store, rest: rest, category: cfg.data.bybit.category, inbox: FeedInbox(), settings: settings)
+            let stream = BybitKlineStream(url: cfg.data.bybit.streamURL, symbols: service.instruments, interval: service.interval,
+                                          settings: StreamSettings(pingInterval: .milliseconds(Int(pingInterval * 1000)),
+                                                                   silenceTimeout: .milliseconds(Int(silenceTimeout * 1000))),
+                                          logger: logger)
+            return .live(live, stream: stream)
+        }
+    }
 
     struct Summary: Encodable {
         let database: String, strategies: [String]
@@ -84,6 +112,12 @@ struct ServeCommand: ParsableCommand {
             throw ValidationError("--host \(host): the API binds to loopback only; serving another address needs --allow-remote and a control token, which arrive with the control center")
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port: expected 0...65535") }
+        if feed == .bybit {
+            guard to == nil else { throw ValidationError("--to: the bybit feed runs until stopped; --to is for --feed replay") }
+            guard !compareBacktest else { throw ValidationError("--compare-backtest compares a finished replay; use it with --feed replay") }
+        }
+        if let s = staleAfter, !(s > 0 && s.isFinite) { throw ValidationError("--stale-after: expected a positive number of seconds") }
+        guard pingInterval > 0, silenceTimeout > pingInterval else { throw ValidationError("--silence-timeout must exceed --ping-interval (seconds)") }
     }
 
     func run() throws {
@@ -108,7 +142,7 @@ struct ServeCommand: ParsableCommand {
         let app = buildApplication(ServerSettings(host: host, port: port), context: context, logger: logger) { port in
             FileHandle.standardError.write(Data("mlbot serve: API on http://\(host):\(port)\n".utf8))
         }
-        let loop = PaperLoop(service, status: status, metrics: metrics, speed: speed.factor, logger: logger)
+        let loop = PaperLoop(service, feed: try feedSource(cfg, store: store, service: service, logger: logger), status: status, metrics: metrics, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: app),
                        .init(service: loop, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)],

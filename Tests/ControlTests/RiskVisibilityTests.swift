@@ -18,7 +18,7 @@ import Testing
         let f = try ServiceFixture("risk-visible", seed: 8, maxDrawdown: 0.002)
         let (store, status, service) = (f.store, f.status, f.service)
         let metrics = ServiceMetrics(version: "test")
-        let loop = PaperLoop(service, status: status, metrics: metrics, speed: nil, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        let loop = PaperLoop(service, feed: .replay(speed: nil), status: status, metrics: metrics, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         try await loop.run()
         let summary = try #require(loop.summary)
         #expect(summary.vetoes["reducing_only", default: 0] > 0, "\(summary.vetoes)")

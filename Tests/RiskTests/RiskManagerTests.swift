@@ -34,6 +34,22 @@ func rule(_ d: RiskDecision) -> RiskRule? {
         RiskManager.check(o, portfolio: p, market: m, limits: limits, state: state ?? active)
     }
 
+    @Test func aStaleFeedRefusesEntriesAndPassesExits() {
+        var stale = market()
+        stale.staleFeed = true
+        let entry = check(OrderIntent(instrument: 0, side: .buy, quantity: 1), book(), stale)
+        #expect(rule(entry) == .feedStale)
+        if case .veto(let f) = entry { #expect(f.message.contains("A") && f.figures.map(\.name) == ["position", "order"]) }
+        // Adding to a position and flipping through zero are entries too.
+        #expect(rule(check(OrderIntent(instrument: 0, side: .buy, quantity: 1), book([2, 0, 0]), stale)) == .feedStale)
+        #expect(rule(check(OrderIntent(instrument: 0, side: .sell, quantity: 4), book([2, 0, 0]), stale)) == .feedStale)
+        // Shrinking or closing passes.
+        #expect(check(OrderIntent(instrument: 0, side: .sell, quantity: 2), book([2, 0, 0]), stale) == .pass)
+        #expect(check(OrderIntent(instrument: 1, side: .buy, quantity: 1), book([0, -3, 0]), stale) == .pass)
+        // The same entry on a fresh feed passes.
+        #expect(check(OrderIntent(instrument: 0, side: .buy, quantity: 1)) == .pass)
+    }
+
     @Test func maxPositionAtJustBelowAndAbove() {
         #expect(check(OrderIntent(instrument: 0, side: .buy, quantity: 10)) == .pass)          // exactly 10 % of equity
         #expect(check(OrderIntent(instrument: 0, side: .buy, quantity: 9.99)) == .pass)
