@@ -60,6 +60,7 @@ let package = Package(
         ]),
         .executableTarget(name: "mlbot-bench", dependencies: [
             "NumericKit", "CLinearAlgebra", "Market", "Store", "MarketData", "Features", "Learning", "Backtest", "Discovery", "Portfolio", "Risk", "Engine",
+            "Exchange", "FakeBybit", .product(name: "Logging", package: "swift-log"),
         ]),
 
         // Test support: shared fixtures and a local fake Bybit V5 server.

@@ -3,6 +3,7 @@ import Discovery
 import Foundation
 import Hashing
 import Market
+import MarketData
 import Risk
 
 /// `config/mlbot.yaml`: where the database lives and what data the default run uses.
@@ -35,6 +36,9 @@ public struct MlbotConfig: Sendable, Equatable {
         /// First bar time, epoch ms.
         public var start: Int64
         public var correlation: Double
+        /// The planted edge `synth --edge` (or `edge.enabled: true`) adds; nil when none is configured.
+        public var edge: SyntheticMarket.PlantedEdge?
+        public var edgeEnabled: Bool
     }
 
     /// Where `mlbot data download` and `serve --feed bybit` connect.
@@ -70,6 +74,10 @@ public struct MlbotConfig: Sendable, Equatable {
             seed: 42
             start: 2024-01-01
             correlation: 0.6   # pairwise correlation of the assets' return shocks
+            edge:              # a planted, past-computable edge (SYNTHETIC, for demonstrations): off unless
+              enabled: false   # enabled here or asked for with `mlbot data synth --edge`
+              symbol: SOLUSDT
+              strength: 0.1    # extra drift per bar, × the bar's volatility, signed by EMA(10) vs EMA(50) of past closes
           bybit:               # mlbot data download, serve --feed bybit
             base_url: https://api.bybit.com
             category: linear   # linear | spot | inverse
@@ -141,7 +149,7 @@ public struct MlbotConfig: Sendable, Equatable {
         do { interval = try Interval(intervalText) } catch { throw data.error("interval", "\(error)") }
 
         let synth = try data.map("synthetic") ?? YAMLMap(yaml: "{}", file: file)
-        try synth.requireOnly(["days", "seed", "start", "correlation"])
+        try synth.requireOnly(["days", "seed", "start", "correlation", "edge"])
         let days = try synth.int("days", range: 1...3650) ?? 90
         let seed = try synth.int("seed", range: 0...Int.max) ?? 42
         let startText = try synth.string("start") ?? "2024-01-01"
@@ -149,6 +157,17 @@ public struct MlbotConfig: Sendable, Equatable {
         do { start = try UTCTime.parse(startText) } catch { throw synth.error("start", "an ISO-8601 date like 2024-01-01") }
         guard interval.isAligned(start) else { throw synth.error("start", "a time aligned to \(interval.name)") }
         let correlation = try synth.double("correlation", range: -0.49...0.99) ?? 0.6
+        var edge: SyntheticMarket.PlantedEdge?
+        var edgeEnabled = false
+        if let e = try synth.map("edge") {
+            try e.requireOnly(["enabled", "symbol", "strength"])
+            edgeEnabled = try e.bool("enabled") ?? false
+            guard let name = try e.string("symbol") else { throw e.error("symbol", "the symbol that carries the edge, e.g. SOLUSDT") }
+            let symbol: Symbol
+            do { symbol = try Symbol(name) } catch { throw e.error("symbol", "a symbol like SOLUSDT") }
+            guard symbols.contains(symbol) else { throw e.error("symbol", "one of data.symbols (\(symbols.map(\.name).joined(separator: ", ")))") }
+            edge = SyntheticMarket.PlantedEdge(symbol: symbol, strength: try e.double("strength", range: 0.000001...0.5) ?? 0.1)
+        }
 
         let bybit = try data.map("bybit") ?? YAMLMap(yaml: "{}", file: file)
         try bybit.requireOnly(["base_url", "category", "stream_url"])
@@ -169,7 +188,7 @@ public struct MlbotConfig: Sendable, Equatable {
             database: database,
             data: DataSettings(
                 symbols: symbols, interval: interval,
-                synthetic: Synthetic(days: days, seed: UInt64(seed), start: start, correlation: correlation),
+                synthetic: Synthetic(days: days, seed: UInt64(seed), start: start, correlation: correlation, edge: edge, edgeEnabled: edgeEnabled),
                 bybit: Bybit(baseURL: baseURL, category: category, streamURL: streamURL)),
             strategies: strategies,
             risk: risk,

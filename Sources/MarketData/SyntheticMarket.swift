@@ -24,6 +24,8 @@ public struct SyntheticMarket: Sendable {
         public var garchBeta: Double = 0.93
         /// Mean length of a market regime, in days.
         public var regimeDays: Double = 5
+        /// A planted edge (nil: none, the default): the data are then knowingly not a fair market.
+        public var edge: PlantedEdge?
 
         public init(symbols: [Symbol], interval: Interval, start: Int64, bars: Int, seed: UInt64) {
             self.symbols = symbols
@@ -31,6 +33,20 @@ public struct SyntheticMarket: Sendable {
             self.start = start
             self.bars = bars
             self.seed = seed
+        }
+    }
+
+    /// A planted, past-computable edge for one symbol, for demonstrations and tests of the whole
+    /// path (discovery must find it, and nothing else): each bar's drift gains `strength` times
+    /// the bar's current volatility, signed by whether the EMA(10) of the closes so far is above
+    /// their EMA(50). It uses only closes before the bar, so a strategy can know it in time.
+    public struct PlantedEdge: Sendable, Equatable {
+        public var symbol: Symbol
+        public var strength: Double
+
+        public init(symbol: Symbol, strength: Double) {
+            self.symbol = symbol
+            self.strength = strength
         }
     }
 
@@ -84,6 +100,10 @@ public struct SyntheticMarket: Sendable {
         guard config.garchAlpha >= 0, config.garchBeta >= 0, config.garchAlpha + config.garchBeta < 1 else {
             throw SynthError.invalid("garch", "alpha, beta >= 0 with alpha + beta < 1")
         }
+        if let e = config.edge {
+            guard config.symbols.contains(e.symbol) else { throw SynthError.invalid("edge.symbol", "one of the generated symbols (\(config.symbols.map(\.name).joined(separator: ", ")))") }
+            guard e.strength > 0, e.strength <= 0.5 else { throw SynthError.invalid("edge.strength", "a value in (0, 0.5] (drift per bar in units of its volatility)") }
+        }
         self.config = config
     }
 
@@ -112,6 +132,8 @@ public struct SyntheticMarket: Sendable {
         var close = profiles.map { $0.price }
         var z = [Double](repeating: 0, count: n)
         var series = c.symbols.map { BarSeries(symbol: $0, interval: c.interval, capacity: c.bars) }
+        let edgeIndex = c.edge.flatMap { c.symbols.firstIndex(of: $0.symbol) }
+        var fast = EMA(period: 10), slow = EMA(period: 50)
 
         for t in 0..<c.bars {
             if rng.uniform() < switchProbability {
@@ -131,7 +153,8 @@ public struct SyntheticMarket: Sendable {
                 let sigma = h[i].squareRoot()
                 let innovation = sigma * shock
                 previousShock[i] = innovation
-                let drift = r.annualDrift / barsPerYear - 0.5 * h[i]
+                var drift = r.annualDrift / barsPerYear - 0.5 * h[i]
+                if i == edgeIndex, let e = c.edge, slow.count >= 50 { drift += e.strength * sigma * (fast.value > slow.value ? 1 : -1) }
                 let open = close[i]
                 var next = Self.round(open * exp(drift + innovation), to: p.tick)
                 next = max(next, p.tick)
@@ -145,6 +168,7 @@ public struct SyntheticMarket: Sendable {
                 let volume = Self.round(p.dailyVolume / barsPerDay * r.volume * activity * seasonality * noise, to: p.lot)
                 series[i].append(Bar(openTime: time, open: open, high: high, low: low, close: next, volume: volume))
                 close[i] = next
+                if i == edgeIndex { fast.add(next); slow.add(next) }
             }
         }
         return series
@@ -172,5 +196,19 @@ public enum SynthError: KindedError, Equatable {
     public var description: String {
         if case let .invalid(field, expected) = self { return "synthetic data: \(field): expected \(expected)" }
         return ""
+    }
+}
+
+/// An exponential moving average seeded with the mean of its first `period` values.
+private struct EMA {
+    let period: Int
+    private(set) var value = 0.0
+    private(set) var count = 0
+
+    init(period: Int) { self.period = period }
+
+    mutating func add(_ x: Double) {
+        count += 1
+        if count <= period { value += (x - value) / Double(count) } else { value += 2 / Double(period + 1) * (x - value) }
     }
 }

@@ -24,6 +24,7 @@ struct DataSynth: ParsableCommand {
     @Option(help: "First bar time (ISO-8601 or epoch).") var start: String?
     @Option(help: "Pairwise correlation of the assets' return shocks.") var correlation: Double?
     @Flag(help: "Overwrite stored bars that differ (default: keep them and report the conflict).") var replace = false
+    @Flag(help: "Plant the edge configured in data.synthetic.edge (synthetic data that is knowingly not a fair market).") var edge = false
 
     func run() throws {
         let cfg = try global.loadConfig()
@@ -36,11 +37,19 @@ struct DataSynth: ParsableCommand {
             symbols: symbolList, interval: iv, start: try start.map(UTCTime.parse) ?? cfg.data.synthetic.start,
             bars: Int(Int64(dayCount) * UTCTime.msPerDay / iv.milliseconds), seed: seed ?? cfg.data.synthetic.seed)
         settings.correlation = correlation ?? cfg.data.synthetic.correlation
+        if edge || cfg.data.synthetic.edgeEnabled {
+            guard let e = cfg.data.synthetic.edge else { throw ValidationError("--edge: configure data.synthetic.edge (symbol, strength) in the config file") }
+            guard symbolList.contains(e.symbol) else { throw ValidationError("--edge: the edge's symbol \(e.symbol.name) is not among the generated symbols") }
+            settings.edge = e
+        }
         let store = try global.openStore(cfg)
         let began = Date()
         let result = try SyntheticData.generate(settings, into: store, policy: replace ? .replace : .keepExisting)
         let seconds = Date().timeIntervalSince(began)
         print("synthetic data: \(symbolList.count) symbol(s) × \(settings.bars) \(iv.name) bars, seed \(settings.seed) → \(store.path)")
+        if let e = settings.edge {
+            print("  planted edge on \(e.symbol.name): drift \(e.strength) × volatility per bar, signed by EMA(10) vs EMA(50) of past closes (synthetic, not a real market)")
+        }
         for s in result.summaries {
             print("  \(s.symbol.name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(UTCTime.iso(s.first)) … \(UTCTime.iso(s.last))  "
                 + "close \(format(s.firstClose)) → \(format(s.lastClose))  annualised vol \(String(format: "%.0f%%", s.annualVolatility * 100))")

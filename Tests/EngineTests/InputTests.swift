@@ -39,6 +39,18 @@ import Testing
         #expect(time?.description.hasPrefix("mlbot.yaml:2: portfolio.rebalance_at: expected a UTC time of day HH:MM") == true)
     }
 
+    @Test func thePlantedEdgeIsOffByDefaultAndCheckedOnItsLine() throws {
+        let shipped = MlbotConfig.builtIn().data.synthetic
+        #expect(!shipped.edgeEnabled && shipped.edge?.symbol.name == "SOLUSDT" && shipped.edge?.strength == 0.1)
+        let yaml = "data:\n  synthetic:\n    edge:\n      symbol: XRPUSDT\n"
+        let e = try caught(ConfigError.self) { _ = try MlbotConfig.parse(yaml: yaml, file: "mlbot.yaml") }
+        #expect(e?.description.hasPrefix("mlbot.yaml:4: data.synthetic.edge.symbol: expected one of data.symbols") == true, "\(String(describing: e))")
+        let strength = try caught(ConfigError.self) {
+            _ = try MlbotConfig.parse(yaml: "data:\n  synthetic:\n    edge: {symbol: SOLUSDT, strength: 2}\n", file: "mlbot.yaml")
+        }
+        #expect(strength?.description.contains("data.synthetic.edge.strength") == true, "\(String(describing: strength))")
+    }
+
     @Test func clientOrderIDsAreShortDistinctAndDeterministic() throws {
         let a = ClientOrderID(owner: "disc-20241201-01", barTimeMs: 1_704_067_200_000, leg: 0)
         #expect(a == ClientOrderID(owner: "disc-20241201-01", barTimeMs: 1_704_067_200_000, leg: 0))

@@ -24,6 +24,33 @@ import Testing
         #expect(other[0].close != Self.generated[0].close)
     }
 
+    /// The planted edge: only its symbol changes, and the sign of EMA(10) − EMA(50) of past closes
+    /// (computed here independently) predicts the next bar's return; without it, it does not.
+    @Test func thePlantedEdgeIsPastComputableAndOnlyOnItsSymbol() throws {
+        var c = Self.config()
+        c.edge = SyntheticMarket.PlantedEdge(symbol: Self.symbols[2], strength: 0.05)
+        let planted = try SyntheticMarket(c).generate()
+        #expect(planted[0] == Self.generated[0] && planted[1] == Self.generated[1])
+        func edgeT(_ s: BarSeries) -> Double {
+            var fast = 0.0, slow = 0.0
+            var xs: [Double] = []
+            for i in 0..<(s.count - 1) {
+                let x = s.close[i]
+                fast = i < 10 ? fast + (x - fast) / Double(i + 1) : fast + 2.0 / 11 * (x - fast)
+                slow = i < 50 ? slow + (x - slow) / Double(i + 1) : slow + 2.0 / 51 * (x - slow)
+                guard i >= 50 else { continue }
+                xs.append((fast > slow ? 1 : -1) * log(s.close[i + 1] / s.close[i]))
+            }
+            let m = xs.reduce(0, +) / Double(xs.count)
+            let sd = (xs.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(xs.count - 1)).squareRoot()
+            return m / sd * Double(xs.count).squareRoot()
+        }
+        #expect(edgeT(planted[2]) > 5, "t-statistic \(edgeT(planted[2]))")
+        #expect(abs(edgeT(Self.generated[2])) < 4, "no edge without it: t \(edgeT(Self.generated[2]))")
+        c.edge = SyntheticMarket.PlantedEdge(symbol: try Symbol("XRPUSDT"), strength: 0.05)
+        #expect(throws: SynthError.self) { try SyntheticMarket(c) }
+    }
+
     @Test func barsAreConsistentAndAligned() {
         for s in Self.generated {
             #expect(s.count == 20 * 1440)
