@@ -42,6 +42,7 @@ public final class LiveFeed {
     public let inbox: FeedInbox
     private let now: () -> Int64
     private var bars: LiveBars
+    private var unstored: [(Int, Bar)] = []
     public private(set) var health = FeedHealth.fresh
     /// When REST was last asked (monotonic: the retry pace is real time even under a test's clock).
     private var lastRestTry: ContinuousClock.Instant?
@@ -109,8 +110,9 @@ public final class LiveFeed {
         }
     }
 
-    private func accept(_ bar: Bar, _ i: Int) throws {
-        _ = try store.bars.write([bar], symbol: service.instruments[i], interval: service.interval)
+    /// A streamed bar waits in `unstored` until its bar-time is committed, in the same transaction.
+    private func accept(_ bar: Bar, _ i: Int, stored: Bool = false) throws {
+        if !stored { unstored.append((i, bar)) }
         service.append(bar, to: i)
         bars.advance(i, to: bar.openTime)
     }
@@ -135,7 +137,7 @@ public final class LiveFeed {
             try note("rest_fill_failed", "\(symbol.name) after \(UTCTime.iso(held)): \(e)")
         }
         let got = try store.bars.series(symbol: symbol, interval: service.interval, from: held + step, to: through)
-        for k in 0..<got.count { try accept(got[k], i) }
+        for k in 0..<got.count { try accept(got[k], i, stored: true) }
     }
 
     /// Steps every complete bar-time; once running, each is marked stale when it closed longer
@@ -146,7 +148,9 @@ public final class LiveFeed {
         while let t = service.nextBarMs, t <= through {
             service.feedStale = !catchingUp && now() - (t + service.interval.milliseconds) > settings.staleAfterMs
             let began = clock.now
-            guard let out = try service.step(through: through) else { break }
+            let due = unstored.filter { $0.1.openTime <= t }
+            guard let out = try service.step(through: through, storing: due) else { break }
+            unstored.removeAll { $0.1.openTime <= t }
             guard out.timeMs >= service.session.startMs else { continue }
             onBar(out, service.state, clock.now - began)
             summary.add(out)

@@ -127,20 +127,25 @@ public final class PaperService {
     public func append(_ bar: Bar, to i: Int) { merged.append(bar, to: i) }
 
     /// Steps the next bar-time not after `through` and, from the session's start on, commits its
-    /// outcome in one transaction. Returns nil when there is none (or `--to` is reached).
+    /// outcome in one transaction, with `storing` (streamed bars not yet in the store: instrument, bar).
+    /// Returns nil when there is none (or `--to` is reached).
     @discardableResult
-    public func step(through: Int64 = .max) throws -> CycleOutcome? {
+    public func step(through: Int64 = .max, storing: [(Int, Bar)] = []) throws -> CycleOutcome? {
         guard let (t, bars) = merged.next(to: min(to, through)) else { return nil }
         chain(bars)
         let began = clock.now
         BarCycle.step(&state, time: t, bars: bars, settings: settings, feedStale: feedStale, into: &out)
         let decided = clock.now
         lastDecision = decided - began
-        guard t >= session.startMs else { return out }   // warm-up: the streams only
+        guard t >= session.startMs else {   // warm-up: the streams only
+            if !storing.isEmpty { try store.ledger.write { db in try storeBars(storing, db) } }
+            return out
+        }
         notePaper()
         let cursorState = try ServiceCursorState.json(risk: state.risk, sessionJSON: sessionJSON)
         defer { lastCommit = clock.now - decided }
         try store.ledger.write { db in
+            try storeBars(storing, db)
             try OutcomeRecorder.record(out, state: state, settingsVersion: settings.version, engine: engine, cursorState: cursorState,
                                        barsHash: chains.map(\.hex), db)
             for k in strategies.indices where isPaper[k] {
@@ -148,6 +153,10 @@ public final class PaperService {
             }
         }
         return out
+    }
+
+    private func storeBars(_ bars: [(Int, Bar)], _ db: Database) throws {
+        for (i, b) in bars { try BarRepository.append(b, symbol: merged.series[i].symbol, interval: interval, db) }
     }
 
     private func chain(_ bars: [Bar?]) {

@@ -92,6 +92,19 @@ public struct BarRepository: Sendable {
         return report
     }
 
+    /// One closed bar inside the caller's transaction: the live service stores a streamed bar with
+    /// its bar-time's outcome, so a committed bar-time always has its bars. A bar already stored
+    /// is left as it is.
+    public static func append(_ b: Bar, symbol: Symbol, interval: Interval, _ db: Database) throws {
+        try db.cachedStatement(sql: "INSERT INTO series (symbol, interval) VALUES (?, ?) ON CONFLICT (symbol, interval) DO NOTHING")
+            .execute(arguments: [symbol.name, interval.name])
+        try db.cachedStatement(sql: """
+            INSERT INTO bars (series_id, open_time, open, high, low, close, volume)
+            SELECT id, ?, ?, ?, ?, ?, ? FROM series WHERE symbol = ? AND interval = ?
+            ON CONFLICT (series_id, open_time) DO NOTHING
+            """).execute(arguments: [b.openTime, b.open, b.high, b.low, b.close, b.volume, symbol.name, interval.name])
+    }
+
     /// The id of (symbol, interval) in `series`, created on first write.
     static func seriesID(_ db: Database, symbol: Symbol, interval: Interval, create: Bool) throws -> Int64? {
         if create {

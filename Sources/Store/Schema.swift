@@ -269,6 +269,34 @@ enum Schema {
                 );
                 """)
         }
+        m.registerMigration("v7-per-bar-layout") { db in
+            // The service's per-bar commit touches as few pages as it can: signals keyed time
+            // first (one bar's rows share a leaf instead of one leaf per strategy), and the paper
+            // records in a small table of their own (instead of rewriting the strategies' wide rows).
+            try db.execute(sql: """
+                CREATE TABLE signals_by_time (
+                    time_ms          INTEGER NOT NULL,
+                    strategy         TEXT    NOT NULL,
+                    probability      REAL,
+                    threshold        REAL    NOT NULL,
+                    target           REAL    NOT NULL,
+                    bars_hash        TEXT,
+                    settings_version INTEGER,
+                    PRIMARY KEY (time_ms, strategy)
+                ) WITHOUT ROWID;
+                INSERT INTO signals_by_time SELECT time_ms, strategy, probability, threshold, target, bars_hash, settings_version FROM signals;
+                DROP TABLE signals;
+                ALTER TABLE signals_by_time RENAME TO signals;
+                CREATE TABLE paper_records (
+                    name         TEXT    PRIMARY KEY REFERENCES strategies(name) ON DELETE CASCADE,
+                    bars         INTEGER NOT NULL,
+                    max_drawdown REAL
+                ) WITHOUT ROWID;
+                INSERT INTO paper_records SELECT name, paper_bars, paper_max_drawdown FROM strategies WHERE paper_bars > 0 OR paper_max_drawdown IS NOT NULL;
+                ALTER TABLE strategies DROP COLUMN paper_bars;
+                ALTER TABLE strategies DROP COLUMN paper_max_drawdown;
+                """)
+        }
         return m
     }
 }

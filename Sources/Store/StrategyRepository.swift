@@ -102,21 +102,30 @@ public struct StrategyRepository: Sendable {
             }
             try db.execute(sql: """
                 INSERT INTO strategies (name, status, symbol, interval, feature_set, feature_hash, definition, data_from_ms, data_to_ms,
-                    run_id, rank, trials, dsr, psr, sharpe, trades, model_name, model_version, created_ms, status_ms, paper_bars, paper_max_drawdown)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    run_id, rank, trials, dsr, psr, sharpe, trades, model_name, model_version, created_ms, status_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [r.name, r.status.rawValue, r.symbol, r.interval, r.featureSet, r.featureHash, r.definition, r.dataFromMs,
                                  r.dataToMs, r.runId, r.rank, r.trials, r.dsr, r.psr, r.sharpe, r.trades, r.modelName, r.modelVersion,
-                                 r.createdMs, r.statusMs, r.paperBars, r.paperMaxDrawdown])
+                                 r.createdMs, r.statusMs])
+            if r.paperBars > 0 || r.paperMaxDrawdown != nil {
+                try db.execute(sql: "INSERT INTO paper_records (name, bars, max_drawdown) VALUES (?, ?, ?)", arguments: [r.name, r.paperBars, r.paperMaxDrawdown])
+            }
             try Self.log(db, name: r.name, time: r.statusMs, from: previous, to: r.status.rawValue, reason: reason)
         }
     }
+
+    /// A strategy's row with its paper record.
+    static let select = """
+        SELECT strategies.*, COALESCE(paper_records.bars, 0) AS paper_bars, paper_records.max_drawdown AS paper_max_drawdown
+        FROM strategies LEFT JOIN paper_records USING (name)
+        """
 
     public func exists(_ name: String) throws -> Bool {
         try pool.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM strategies WHERE name = ?)", arguments: [name]) ?? false }
     }
 
     public func get(_ name: String) throws -> StrategyRecord {
-        let row = try pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM strategies WHERE name = ?", arguments: [name]) }
+        let row = try pool.read { db in try Row.fetchOne(db, sql: Self.select + " WHERE name = ?", arguments: [name]) }
         guard let row else { throw StrategyStoreError.unknown(name) }
         return try StrategyRecord(row: row)
     }
@@ -125,7 +134,7 @@ public struct StrategyRepository: Sendable {
     public func list(status: StrategyRecord.Status? = nil) throws -> [StrategyRecord] {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT * FROM strategies WHERE ? IS NULL OR status = ?
+                \(Self.select) WHERE ? IS NULL OR status = ?
                 ORDER BY dsr IS NULL, dsr DESC, name
                 """, arguments: [status?.rawValue, status?.rawValue]).map(StrategyRecord.init(row:))
         }
@@ -138,7 +147,7 @@ public struct StrategyRepository: Sendable {
                            arguments: [status.rawValue, timeMs, name, expected.rawValue])
             guard db.changesCount == 1 else { throw StrategyStoreError.unknown(name) }
             if status == .paper {
-                try db.execute(sql: "UPDATE strategies SET paper_bars = 0, paper_max_drawdown = NULL WHERE name = ?", arguments: [name])
+                try db.execute(sql: "DELETE FROM paper_records WHERE name = ?", arguments: [name])
             }
             try Self.log(db, name: name, time: timeMs, from: expected.rawValue, to: status.rawValue, reason: reason)
         }
@@ -151,8 +160,11 @@ public struct StrategyRepository: Sendable {
 
     /// The same inside the caller's transaction (the service writes it with the bar's outcome).
     public static func recordPaper(_ name: String, bars: Int, maxDrawdown: Double, _ db: Database) throws {
-        try db.cachedStatement(sql: "UPDATE strategies SET paper_bars = ?, paper_max_drawdown = ? WHERE name = ? AND status = 'paper'")
-            .execute(arguments: [bars, maxDrawdown, name])
+        // Only a paper strategy keeps a record (one with another status is left as it is).
+        try db.cachedStatement(sql: """
+            INSERT INTO paper_records (name, bars, max_drawdown) SELECT name, ?, ? FROM strategies WHERE name = ? AND status = 'paper'
+            ON CONFLICT (name) DO UPDATE SET bars = excluded.bars, max_drawdown = excluded.max_drawdown
+            """).execute(arguments: [bars, maxDrawdown, name])
         guard db.changesCount == 1 else { throw StrategyStoreError.unknown(name) }
     }
 
