@@ -72,6 +72,8 @@ import Testing
         }
     }
 
+    /// Also a restart mid-stream: the rebuilt streaming state (warm-up from the stored bars) decides
+    /// every later bar exactly as the uninterrupted replay does (signals, P and targets included).
     @Test func streamWithDropsSilenceDuplicatesAndDisorderGivesTheReplaysLedger() async throws {
         // The uninterrupted replay over every bar is the reference.
         let (reference, _) = try PaperServiceTests.fixture()
@@ -84,18 +86,20 @@ import Testing
         let stored = last - 200 * Self.step, restOnly = stored + 40 * Self.step
         await Self.serve(server, all, through: restOnly, clock: clock)
 
-        let service = try PaperService(store: store, config: .builtIn(), catalog: InstrumentCatalog(), job: PaperServiceTests.job())
-        let inbox = FeedInbox()
-        // Never stale here (the stale test is below): the test waits for each bar before the next closes.
-        let feed = LiveFeed(service: service, store: store, rest: BybitMarketClient(baseURL: server.baseURL), category: "linear", inbox: inbox,
-                            settings: LiveFeedSettings(interval: .oneMinute, staleAfterMs: 10 * Self.step), now: { clock.now })
-        let symbols = service.instruments
-        let stream = BybitKlineStream(url: server.streamURL, symbols: symbols, interval: .oneMinute,
-                                      settings: StreamSettings(pingInterval: .milliseconds(100), silenceTimeout: .milliseconds(600),
-                                                               reconnect: RetryPolicy(baseDelay: 0.05, maxDelay: 0.2)),
-                                      logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
-        let streaming = Task { await stream.run { inbox.put($0) } }
-        let running = Running(feed)
+        /// A service on the store with its feed and stream, as `serve --feed bybit` starts one.
+        func start() throws -> (Running, Task<Void, Never>, [Symbol]) {
+            let service = try PaperService(store: store, config: .builtIn(), catalog: InstrumentCatalog(), job: PaperServiceTests.job())
+            let inbox = FeedInbox()
+            // Never stale here (the stale test is below): the test waits for each bar before the next closes.
+            let feed = LiveFeed(service: service, store: store, rest: BybitMarketClient(baseURL: server.baseURL), category: "linear", inbox: inbox,
+                                settings: LiveFeedSettings(interval: .oneMinute, staleAfterMs: 10 * Self.step), now: { clock.now })
+            let stream = BybitKlineStream(url: server.streamURL, symbols: service.instruments, interval: .oneMinute,
+                                          settings: StreamSettings(pingInterval: .milliseconds(100), silenceTimeout: .milliseconds(600),
+                                                                   reconnect: RetryPolicy(baseDelay: 0.05, maxDelay: 0.2)),
+                                          logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+            return (Running(feed), Task { await stream.run { inbox.put($0) } }, service.instruments)
+        }
+        var (running, streaming, symbols) = try start()
         let topics = symbols.map { "kline.1.\($0.name)" }
         func subscribed() async -> Bool {
             for t in topics where await server.state.stream.subscribers(t) == 0 { return false }
@@ -126,6 +130,14 @@ import Testing
                 await server.state.stream.dropConnections()
                 for s in symbols { await push(k, s) }
                 try await Self.waitUntil("the reconnect after a drop") { await subscribed() }
+            case 50:  // the service stops and starts again; this bar closes while it is down
+                _ = try running.stop()
+                streaming.cancel()
+                await streaming.value
+                try await Self.waitUntil("the old connection to close") { !(await subscribed()) }
+                for s in symbols { await push(k, s) }
+                (running, streaming, symbols) = try start()
+                try await Self.waitUntil("the restarted service's subscription") { await subscribed() }
             case 60:  // silence: connected, but nothing comes, not even pongs
                 let before = await server.state.stream.accepted
                 await server.state.stream.setSilent(true)
