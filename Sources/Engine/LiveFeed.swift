@@ -26,9 +26,9 @@ public struct LiveFeedSettings: Sendable {
 }
 
 /// The Bybit feed: before trading starts, every bar missing since the last stored one comes over
-/// REST and is stepped as a service that never stopped would have; then the stream's confirmed candles, put in order by `LiveBars` (gaps filled over REST
-/// with the downloader's retries), are stored and stepped once every instrument has closed the
-/// bar-time. When no bar has closed for `staleAfterMs` the feed is stale: a `feed_stale` service
+/// REST and is stepped as a service that never stopped would have; then the stream's confirmed
+/// candles, put in order by `LiveBars` (gaps filled over REST with the downloader's retries), are
+/// stepped once every instrument has closed the bar-time and stored with its outcome. When no bar has closed for `staleAfterMs` the feed is stale: a `feed_stale` service
 /// event, and bars stepped while they are that late let the risk manager refuse entries (exits
 /// pass) until the feed has caught up again (`feed_recovered`). Events come from the stream's task
 /// through `inbox`; everything else runs on the loop's thread.
@@ -43,6 +43,8 @@ public final class LiveFeed {
     private let now: () -> Int64
     private var bars: LiveBars
     private var unstored: [(Int, Bar)] = []
+    /// Instruments whose last REST fill failed (their failure is already recorded).
+    private var failing = Set<Int>()
     public private(set) var health = FeedHealth.fresh
     /// When REST was last asked (monotonic: the retry pace is real time even under a test's clock).
     private var lastRestTry: ContinuousClock.Instant?
@@ -68,9 +70,9 @@ public final class LiveFeed {
     }
 
     /// Runs until `shouldStop`. `onBar` sees each committed bar-time, `onHealth` each change of
-    /// the feed's health (with why), `onLag` the lag after each look at the clock.
+    /// the feed's health (with why).
     public func run(shouldStop: () -> Bool, onBar: (CycleOutcome, EngineState, Duration) -> Void = { _, _, _ in },
-                    onHealth: (FeedHealth, String) -> Void = { _, _ in }, onLag: (Double) -> Void = { _ in }) throws -> ServiceSummary {
+                    onHealth: (FeedHealth, String) -> Void = { _, _ in }) throws -> ServiceSummary {
         var summary = ServiceSummary()
         // The catch-up is stepped as an uninterrupted service would have stepped it, so a
         // restart gives the ledger a service that never stopped would have.
@@ -92,7 +94,6 @@ public final class LiveFeed {
             if health == .stale, lastRestTry.map({ ContinuousClock.now - $0 >= .milliseconds(settings.restRetryMs) }) ?? true { try fillAll() }
             try release(&summary, onBar)
             try watch(onHealth)
-            onLag(lagSeconds)
         }
         summary.close(service, interrupted: true)
         return summary
@@ -131,10 +132,11 @@ public final class LiveFeed {
         lastRestTry = .now
         do {
             _ = try downloader.run(DownloadRequest(symbol: symbol, interval: service.interval, category: category, since: held + step, until: through))
+            failing.remove(i)
         } catch let e as BybitError {
-            try note("rest_fill_failed", "\(symbol.name) after \(UTCTime.iso(held)): \(e)")
+            try noteFailure(i, "\(symbol.name) after \(UTCTime.iso(held)): \(e)")
         } catch let e as DownloadError {
-            try note("rest_fill_failed", "\(symbol.name) after \(UTCTime.iso(held)): \(e)")
+            try noteFailure(i, "\(symbol.name) after \(UTCTime.iso(held)): \(e)")
         }
         let got = try store.bars.series(symbol: symbol, interval: service.interval, from: held + step, to: through)
         for k in 0..<got.count { try accept(got[k], i, stored: true) }
@@ -160,11 +162,12 @@ public final class LiveFeed {
 
     /// Health from the lag of the newest complete bar-time.
     private func watch(_ onHealth: (FeedHealth, String) -> Void) throws {
-        let lagMs = Int64(lagSeconds * 1000)
+        let lag = lagSeconds
+        let lagMs = lag.isFinite ? Int64(lag * 1000) : .max
         if lagMs > settings.staleAfterMs {
             if health == .fresh {
                 health = .stale
-                let why = "no closed bar for \(lagMs / 1000) s (stale after \(settings.staleAfterMs / 1000) s); entries are refused until the feed catches up"
+                let why = (lag.isFinite ? "no closed bar for \(lagMs / 1000) s" : "an instrument has no bar at all") + " (stale after \(settings.staleAfterMs / 1000) s); entries are refused until the feed catches up"
                 try note("feed_stale", why)
                 onHealth(.stale, why)
             }
@@ -174,6 +177,12 @@ public final class LiveFeed {
             try note("feed_recovered", why)
             onHealth(.fresh, why)
         }
+    }
+
+    /// One `rest_fill_failed` event per outage of an instrument, not one per retry.
+    private func noteFailure(_ i: Int, _ detail: String) throws {
+        guard failing.insert(i).inserted else { return }
+        try note("rest_fill_failed", detail)
     }
 
     private func note(_ kind: String, _ detail: String) throws {

@@ -116,7 +116,7 @@ struct ServeCommand: ParsableCommand {
             guard to == nil else { throw ValidationError("--to: the bybit feed runs until stopped; --to is for --feed replay") }
             guard !compareBacktest else { throw ValidationError("--compare-backtest compares a finished replay; use it with --feed replay") }
         }
-        if let s = staleAfter, !(s > 0 && s.isFinite) { throw ValidationError("--stale-after: expected a positive number of seconds") }
+        if let s = staleAfter, !(s > 0 && s <= 1e9) { throw ValidationError("--stale-after: expected a number of seconds in (0, 1e9]") }
         guard pingInterval > 0, silenceTimeout > pingInterval else { throw ValidationError("--silence-timeout must exceed --ping-interval (seconds)") }
     }
 

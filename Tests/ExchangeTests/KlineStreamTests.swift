@@ -63,6 +63,8 @@ import Testing
             let subscribed = await server.state.stream.subscribers("kline.1.BTCUSDT")
             return accepted == 2 && subscribed == 1
         }
+        // The client has read the second subscription's ack.
+        try await wait("connected again") { events.withLock { $0.filter { $0 == .connected }.count == 2 } }
         task.cancel()
         await task.value
         await server.stop()
