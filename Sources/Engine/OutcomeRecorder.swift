@@ -5,8 +5,8 @@ import Risk
 import Store
 
 /// Writes one bar-time's outcome into the engine's tables inside the caller's transaction:
-/// orders, fills, the positions they changed (account and strategies), signals, risk events,
-/// equity and the cursor. The service calls it once per bar in one `ledger.write`.
+/// orders, fills, the positions they changed (account and strategies), intents, signals, risk
+/// events, equity and the cursor. The service calls it once per bar in one `ledger.write`.
 public enum OutcomeRecorder {
     /// `cursorState` is what the cursor row keeps for a restart (default: the risk state).
     /// `barsHash` (per instrument, the service's bar chains) puts lineage on the signal and order rows.
@@ -36,6 +36,11 @@ public enum OutcomeRecorder {
                                                       quantity: s.instruments[i].quantity(steps: b.steps).exact, averagePrice: "",
                                                       realizedPnl: "", cash: b.cash.exact, fees: b.fees.exact), db)
             }
+        }
+        for i in out.intents {
+            let grid = s.instruments[i.instrument]
+            try LedgerRepository.insert(IntentRow(timeMs: out.timeMs, symbol: grid.symbol.name, requestedQuantity: grid.quantity(steps: i.requestedSteps).exact,
+                                                  approvedQuantity: grid.quantity(steps: i.approvedSteps).exact, decision: i.decision.rawValue), db)
         }
         for sig in out.signals {
             try LedgerRepository.insert(SignalRow(strategy: s.strategies[sig.strategy].name, timeMs: out.timeMs,

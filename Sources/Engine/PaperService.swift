@@ -29,12 +29,14 @@ struct ServiceCursorState: Codable {
 /// A paper strategy's running record (what `strategies promote --to live` reads).
 struct PaperRecord {
     var bars = 0
+    var pnl = 0.0
     var peak = 0.0
     var maxDrawdown = 0.0
 
     /// A strategy's own equity is the account's starting equity plus its attributed P&L.
-    mutating func add(equity: Double) {
+    mutating func add(equity: Double, initial: Double) {
         bars += 1
+        pnl = equity - initial
         peak = max(peak, equity)
         if peak > 0 { maxDrawdown = max(maxDrawdown, (peak - equity) / peak) }
     }
@@ -149,7 +151,7 @@ public final class PaperService {
             try OutcomeRecorder.record(out, state: state, settingsVersion: settings.version, engine: engine, cursorState: cursorState,
                                        barsHash: chains.map(\.hex), db)
             for k in strategies.indices where isPaper[k] {
-                try StrategyRepository.recordPaper(strategies[k].name, bars: paper[k].bars, maxDrawdown: paper[k].maxDrawdown, db)
+                try StrategyRepository.recordPaper(strategies[k].name, bars: paper[k].bars, pnl: paper[k].pnl, maxDrawdown: paper[k].maxDrawdown, db)
             }
         }
         return out
@@ -176,6 +178,6 @@ public final class PaperService {
     }
 
     private func notePaper() {
-        for k in strategies.indices { paper[k].add(equity: initialEquity + state.pnl(strategy: k)) }
+        for k in strategies.indices { paper[k].add(equity: initialEquity + state.pnl(strategy: k), initial: initialEquity) }
     }
 }

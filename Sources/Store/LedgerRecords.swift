@@ -64,6 +64,24 @@ public struct PositionRow: Codable, Equatable, Sendable, FetchableRecord, Persis
     }
 }
 
+/// One symbol's netted intent at a bar: requested and approved signed quantities and the outcome
+/// (sent, resized, vetoed, below_minimum, netted).
+public struct IntentRow: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "intents"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    public var timeMs: Int64
+    public var symbol: String
+    public var requestedQuantity: String
+    public var approvedQuantity: String
+    public var decision: String
+
+    public init(timeMs: Int64, symbol: String, requestedQuantity: String, approvedQuantity: String, decision: String) {
+        self.timeMs = timeMs; self.symbol = symbol; self.requestedQuantity = requestedQuantity
+        self.approvedQuantity = approvedQuantity; self.decision = decision
+    }
+}
+
 /// Equity marked at a close.
 public struct EquityRow: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "equity"

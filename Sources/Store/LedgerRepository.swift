@@ -27,6 +27,14 @@ public struct LedgerRepository: Sendable {
         try db.cachedStatement(sql: "INSERT OR REPLACE INTO positions (account, symbol, quantity, average_price, realized_pnl, cash, fees) VALUES (?, ?, ?, ?, ?, ?, ?)")
             .execute(arguments: [r.account, r.symbol, r.quantity, r.averagePrice, r.realizedPnl, r.cash, r.fees])
     }
+    public static func insert(_ r: IntentRow, _ db: Database) throws {
+        try db.cachedStatement(sql: "INSERT INTO intents (time_ms, symbol, requested_quantity, approved_quantity, decision) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [r.timeMs, r.symbol, r.requestedQuantity, r.approvedQuantity, r.decision])
+    }
+    public func intents() throws -> [IntentRow] { try pool.read { try IntentRow.order(Column("time_ms"), Column("symbol")).fetchAll($0) } }
+    public func intents(at timeMs: Int64) throws -> [IntentRow] {
+        try pool.read { try IntentRow.filter(Column("time_ms") == timeMs).order(Column("symbol")).fetchAll($0) }
+    }
     public static func insert(_ r: EquityRow, _ db: Database) throws {
         try db.cachedStatement(sql: "INSERT INTO equity (time_ms, equity, cash, trading) VALUES (?, ?, ?, ?)")
             .execute(arguments: [r.timeMs, r.equity, r.cash, r.trading])

@@ -272,7 +272,8 @@ enum Schema {
         m.registerMigration("v7-per-bar-layout") { db in
             // The service's per-bar commit touches as few pages as it can: signals keyed time
             // first (one bar's rows share a leaf instead of one leaf per strategy), and the paper
-            // records in a small table of their own (instead of rewriting the strategies' wide rows).
+            // records in a small table of their own (instead of rewriting the strategies' wide rows);
+            // and the bar's netted intents per symbol, with what the risk gate made of them.
             try db.execute(sql: """
                 CREATE TABLE signals_by_time (
                     time_ms          INTEGER NOT NULL,
@@ -290,9 +291,18 @@ enum Schema {
                 CREATE TABLE paper_records (
                     name         TEXT    PRIMARY KEY REFERENCES strategies(name) ON DELETE CASCADE,
                     bars         INTEGER NOT NULL,
+                    pnl          REAL,
                     max_drawdown REAL
                 ) WITHOUT ROWID;
-                INSERT INTO paper_records SELECT name, paper_bars, paper_max_drawdown FROM strategies WHERE paper_bars > 0 OR paper_max_drawdown IS NOT NULL;
+                INSERT INTO paper_records SELECT name, paper_bars, NULL, paper_max_drawdown FROM strategies WHERE paper_bars > 0 OR paper_max_drawdown IS NOT NULL;
+                CREATE TABLE intents (
+                    time_ms            INTEGER NOT NULL,
+                    symbol             TEXT    NOT NULL,
+                    requested_quantity TEXT    NOT NULL,
+                    approved_quantity  TEXT    NOT NULL,
+                    decision           TEXT    NOT NULL,
+                    PRIMARY KEY (time_ms, symbol)
+                ) WITHOUT ROWID;
                 ALTER TABLE strategies DROP COLUMN paper_bars;
                 ALTER TABLE strategies DROP COLUMN paper_max_drawdown;
                 """)

@@ -32,19 +32,21 @@ public struct StrategyRecord: Sendable, Equatable, Codable {
     public var modelVersion: Int?
     public var createdMs: Int64
     public var statusMs: Int64
-    /// Paper-trading record kept by the service: bars traded on paper and the worst drawdown.
+    /// Paper-trading record kept by the service: bars traded on paper, the P&L attributed to the
+    /// strategy (quote currency) and its worst drawdown.
     public var paperBars: Int
+    public var paperPnL: Double?
     public var paperMaxDrawdown: Double?
 
     public init(name: String, status: Status, symbol: String, interval: String, featureSet: String, featureHash: String, definition: String,
                 dataFromMs: Int64? = nil, dataToMs: Int64? = nil, runId: String? = nil, rank: Int? = nil, trials: Int? = nil,
                 dsr: Double? = nil, psr: Double? = nil, sharpe: Double? = nil, trades: Int? = nil, modelName: String? = nil,
-                modelVersion: Int? = nil, createdMs: Int64, statusMs: Int64? = nil, paperBars: Int = 0, paperMaxDrawdown: Double? = nil) {
+                modelVersion: Int? = nil, createdMs: Int64, statusMs: Int64? = nil, paperBars: Int = 0, paperPnL: Double? = nil, paperMaxDrawdown: Double? = nil) {
         self.name = name; self.status = status; self.symbol = symbol; self.interval = interval; self.featureSet = featureSet
         self.featureHash = featureHash; self.definition = definition; self.dataFromMs = dataFromMs; self.dataToMs = dataToMs
         self.runId = runId; self.rank = rank; self.trials = trials; self.dsr = dsr; self.psr = psr; self.sharpe = sharpe
         self.trades = trades; self.modelName = modelName; self.modelVersion = modelVersion; self.createdMs = createdMs
-        self.statusMs = statusMs ?? createdMs; self.paperBars = paperBars; self.paperMaxDrawdown = paperMaxDrawdown
+        self.statusMs = statusMs ?? createdMs; self.paperBars = paperBars; self.paperPnL = paperPnL; self.paperMaxDrawdown = paperMaxDrawdown
     }
 
     init(row: Row) throws {
@@ -54,7 +56,7 @@ public struct StrategyRecord: Sendable, Equatable, Codable {
                   featureHash: row["feature_hash"], definition: row["definition"], dataFromMs: row["data_from_ms"], dataToMs: row["data_to_ms"],
                   runId: row["run_id"], rank: row["rank"], trials: row["trials"], dsr: row["dsr"], psr: row["psr"], sharpe: row["sharpe"],
                   trades: row["trades"], modelName: row["model_name"], modelVersion: row["model_version"], createdMs: row["created_ms"],
-                  statusMs: row["status_ms"], paperBars: row["paper_bars"], paperMaxDrawdown: row["paper_max_drawdown"])
+                  statusMs: row["status_ms"], paperBars: row["paper_bars"], paperPnL: row["paper_pnl"], paperMaxDrawdown: row["paper_max_drawdown"])
     }
 }
 
@@ -107,8 +109,9 @@ public struct StrategyRepository: Sendable {
                 """, arguments: [r.name, r.status.rawValue, r.symbol, r.interval, r.featureSet, r.featureHash, r.definition, r.dataFromMs,
                                  r.dataToMs, r.runId, r.rank, r.trials, r.dsr, r.psr, r.sharpe, r.trades, r.modelName, r.modelVersion,
                                  r.createdMs, r.statusMs])
-            if r.paperBars > 0 || r.paperMaxDrawdown != nil {
-                try db.execute(sql: "INSERT INTO paper_records (name, bars, max_drawdown) VALUES (?, ?, ?)", arguments: [r.name, r.paperBars, r.paperMaxDrawdown])
+            if r.paperBars > 0 || r.paperMaxDrawdown != nil || r.paperPnL != nil {
+                try db.execute(sql: "INSERT INTO paper_records (name, bars, pnl, max_drawdown) VALUES (?, ?, ?, ?)",
+                               arguments: [r.name, r.paperBars, r.paperPnL, r.paperMaxDrawdown])
             }
             try Self.log(db, name: r.name, time: r.statusMs, from: previous, to: r.status.rawValue, reason: reason)
         }
@@ -116,7 +119,7 @@ public struct StrategyRepository: Sendable {
 
     /// A strategy's row with its paper record.
     static let select = """
-        SELECT strategies.*, COALESCE(paper_records.bars, 0) AS paper_bars, paper_records.max_drawdown AS paper_max_drawdown
+        SELECT strategies.*, COALESCE(paper_records.bars, 0) AS paper_bars, paper_records.pnl AS paper_pnl, paper_records.max_drawdown AS paper_max_drawdown
         FROM strategies LEFT JOIN paper_records USING (name)
         """
 
@@ -154,17 +157,17 @@ public struct StrategyRepository: Sendable {
     }
 
     /// The service's paper-trading record of a strategy: bars traded and worst drawdown so far.
-    public func recordPaper(_ name: String, bars: Int, maxDrawdown: Double) throws {
-        try pool.write { db in try Self.recordPaper(name, bars: bars, maxDrawdown: maxDrawdown, db) }
+    public func recordPaper(_ name: String, bars: Int, pnl: Double, maxDrawdown: Double) throws {
+        try pool.write { db in try Self.recordPaper(name, bars: bars, pnl: pnl, maxDrawdown: maxDrawdown, db) }
     }
 
     /// The same inside the caller's transaction (the service writes it with the bar's outcome).
-    public static func recordPaper(_ name: String, bars: Int, maxDrawdown: Double, _ db: Database) throws {
+    public static func recordPaper(_ name: String, bars: Int, pnl: Double, maxDrawdown: Double, _ db: Database) throws {
         // Only a paper strategy keeps a record (one with another status is left as it is).
         try db.cachedStatement(sql: """
-            INSERT INTO paper_records (name, bars, max_drawdown) SELECT name, ?, ? FROM strategies WHERE name = ? AND status = 'paper'
-            ON CONFLICT (name) DO UPDATE SET bars = excluded.bars, max_drawdown = excluded.max_drawdown
-            """).execute(arguments: [bars, maxDrawdown, name])
+            INSERT INTO paper_records (name, bars, pnl, max_drawdown) SELECT name, ?, ?, ? FROM strategies WHERE name = ? AND status = 'paper'
+            ON CONFLICT (name) DO UPDATE SET bars = excluded.bars, pnl = excluded.pnl, max_drawdown = excluded.max_drawdown
+            """).execute(arguments: [bars, pnl, maxDrawdown, name])
         guard db.changesCount == 1 else { throw StrategyStoreError.unknown(name) }
     }
 

@@ -42,6 +42,7 @@ struct StrategiesCommand: ParsableCommand {
         @NullWhenAbsent var data_from: String?
         @NullWhenAbsent var data_to: String?
         let created: String, status_since: String, paper_bars: Int
+        @NullWhenAbsent var paper_pnl: Double?
         @NullWhenAbsent var paper_max_drawdown: Double?
 
         init(_ r: StrategyRecord) {
@@ -50,7 +51,7 @@ struct StrategiesCommand: ParsableCommand {
             model = r.modelName.map { n in r.modelVersion.map { "\(n)@\($0)" } ?? n }
             data_from = r.dataFromMs.map(UTCTime.iso); data_to = r.dataToMs.map(UTCTime.iso)
             created = UTCTime.iso(r.createdMs); status_since = UTCTime.iso(r.statusMs)
-            paper_bars = r.paperBars; paper_max_drawdown = r.paperMaxDrawdown
+            paper_bars = r.paperBars; paper_pnl = r.paperPnL; paper_max_drawdown = r.paperMaxDrawdown
         }
     }
 
@@ -61,7 +62,7 @@ struct StrategiesCommand: ParsableCommand {
                                                         discussion: "Example:\n  mlbot strategies list --status candidate --json")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only this status.") var status: StrategyRecord.Status?
-        @Flag(help: "Print JSON (a list; keys: name, status, symbol, interval, feature_set, dsr, psr, sharpe, trades, trials, run_id, rank, model, data_from, data_to, created, status_since, paper_bars, paper_max_drawdown).")
+        @Flag(help: "Print JSON (a list; keys: name, status, symbol, interval, feature_set, dsr, psr, sharpe, trades, trials, run_id, rank, model, data_from, data_to, created, status_since, paper_bars, paper_pnl, paper_max_drawdown).")
         var json = false
 
         func run() throws {
@@ -117,7 +118,9 @@ struct StrategiesCommand: ParsableCommand {
             }
             if let from = r.dataFromMs, let to = r.dataToMs { print("  measured on bars \(UTCTime.iso(from)) … \(UTCTime.iso(to))") }
             if let m = r.modelName { print("  model \(m)@\(r.modelVersion ?? 0)") }
-            if r.status == .paper { print("  paper record: \(r.paperBars) bars, max drawdown \(format(r.paperMaxDrawdown.map { $0 * 100 }, "%.2f%%"))") }
+            if r.status == .paper {
+                print("  paper record: \(r.paperBars) bars, P&L \(format(r.paperPnL, "%+.2f")), max drawdown \(format(r.paperMaxDrawdown.map { $0 * 100 }, "%.2f%%"))")
+            }
             print("definition:")
             for line in r.definition.split(separator: "\n") { print("  \(line)") }
             print("history:")

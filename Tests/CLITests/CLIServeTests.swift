@@ -58,7 +58,7 @@ final class Spawned {
         let store = try DataStore(path: db, mustExist: true)
         let l = store.ledger
         return try [l.orders().map { "\($0)" }, l.fills().map { "\($0)" }, l.positions().map { "\($0)" }, l.equity().map { "\($0)" },
-                    l.signals().map { "\($0)" }, l.riskEvents().map { "\($0)" }, [String(describing: try l.cursor("paper"))]]
+                    l.signals().map { "\($0)" }, l.intents().map { "\($0)" }, l.riskEvents().map { "\($0)" }, [String(describing: try l.cursor("paper"))]]
             .map { $0.joined(separator: "\n") }.joined(separator: "\n--\n")
     }
 

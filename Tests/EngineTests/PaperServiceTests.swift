@@ -51,7 +51,8 @@ import Testing
     static func dump(_ store: DataStore) throws -> String {
         let l = store.ledger
         return try [l.orders().map { "\($0)" }, l.fills().map { "\($0)" }, l.positions().map { "\($0)" }, l.equity().map { "\($0)" },
-                    l.signals().map { "\($0)" }, l.riskEvents().map { "\($0)" }, store.strategies.list(status: .paper).map { "\($0.name) \($0.paperBars) \($0.paperMaxDrawdown ?? -1)" }]
+                    l.signals().map { "\($0)" }, l.intents().map { "\($0)" }, l.riskEvents().map { "\($0)" },
+                    store.strategies.list(status: .paper).map { "\($0.name) \($0.paperBars) \($0.paperPnL ?? .nan) \($0.paperMaxDrawdown ?? -1)" }]
             .map { $0.joined(separator: "\n") }.joined(separator: "\n--\n")
     }
 
@@ -70,8 +71,14 @@ import Testing
         #expect(fills.map(\.clientOrderId) == backtest.fills.map(\.orderID.value))
         #expect(fills.map(\.price) == backtest.fills.map(\.price.exact) && fills.map(\.fee) == backtest.fills.map(\.feeAmount.exact))
         #expect(try store.ledger.equity().last?.equity == backtest.result.equity.last)
+        // Every order came from a netted intent that was sent or resized; each intent is stored.
+        let intents = try store.ledger.intents()
+        #expect(intents.filter { $0.decision == "sent" || $0.decision == "resized" }.count == orders.count, "\(intents.count) intents")
+        #expect(Set(orders.map { "\($0.decidedMs) \($0.symbol)" }).isSubset(of: Set(intents.map { "\($0.timeMs) \($0.symbol)" })))
         // Paper records: one per committed bar, for every paper strategy.
         #expect(try store.strategies.list(status: .paper).allSatisfy { $0.paperBars == summary.barTimes && $0.paperMaxDrawdown != nil })
+        let m1 = try store.strategies.get("m1")
+        #expect(m1.paperPnL == summary.strategyPnL.first { $0.name == "m1" }?.pnl, "the paper P&L is the strategy's attributed P&L")
         // The report a user runs says the same, and names the first difference when there is one.
         #expect(try ParityReport.compare(store: store, config: config, catalog: InstrumentCatalog(), job: Self.job()).firstDifference == nil)
         let tampered = try #require(fills.dropFirst(3).first)

@@ -22,10 +22,10 @@ import Testing
         try s.strategies.setStatus("a", from: .candidate, to: .paper, timeMs: 2000, reason: "dsr ok")
         // A change that assumes a stale status does nothing.
         #expect(throws: StrategyStoreError.self) { try s.strategies.setStatus("a", from: .candidate, to: .retired, timeMs: 3000, reason: "x") }
-        try s.strategies.recordPaper("a", bars: 100, maxDrawdown: 0.03)
-        #expect(throws: StrategyStoreError.self) { try s.strategies.recordPaper("b", bars: 1, maxDrawdown: 0) }   // not on paper
+        try s.strategies.recordPaper("a", bars: 100, pnl: 12.5, maxDrawdown: 0.03)
+        #expect(throws: StrategyStoreError.self) { try s.strategies.recordPaper("b", bars: 1, pnl: 0, maxDrawdown: 0) }   // not on paper
         let a = try s.strategies.get("a")
-        #expect(a.status == .paper && a.statusMs == 2000 && a.paperBars == 100 && a.paperMaxDrawdown == 0.03)
+        #expect(a.status == .paper && a.statusMs == 2000 && a.paperBars == 100 && a.paperPnL == 12.5 && a.paperMaxDrawdown == 0.03)
         #expect(try s.strategies.events("a").map(\.to) == ["candidate", "paper"])
         #expect(try s.strategies.list(status: .paper).map(\.name) == ["a"])
         #expect(throws: StrategyStoreError.unknown("zz")) { try s.strategies.get("zz") }
