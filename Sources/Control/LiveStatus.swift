@@ -57,6 +57,12 @@ public struct ServiceSnapshot: Sendable, Codable, Equatable {
         self.confidence = confidence; self.strategies = strategies
     }
 
+    /// Seconds behind: a live feed's from the newest bar's close, a replay's from its last commit.
+    public func lagSeconds(nowMs: Int64, intervalMs: Int64) -> Double? {
+        if feed != "replay", let bar = lastBarMs { return Double(nowMs - bar - intervalMs) / 1000 }
+        return lastCommitMs.map { Double(nowMs - $0) / 1000 }
+    }
+
     public var drawdown: Double { highWaterMark > 0 ? max(0, 1 - equity / highWaterMark) : 0 }
     public var pnlToday: Double { equity - dayStartEquity }
 }

@@ -25,13 +25,7 @@ enum ReadRoutes {
                       tradingCause: s.tradingCause, equity: s.equity, pnlToday: s.pnlToday, drawdown: s.drawdown, maxDrawdown: s.maxDrawdown,
                       dailyLoss: s.dayStartEquity > 0 ? max(0, -s.pnlToday / s.dayStartEquity) : 0, maxDailyLoss: s.maxDailyLoss,
                       confidence: s.confidence, lastBar: s.lastBarMs.map(UTCTime.iso),
-                      lagSeconds: lag(s, c), barTimes: s.barTimes, warm: s.warm, feedStale: s.feedStale, strategies: s.strategies)
-    }
-
-    /// A live feed's lag runs from the newest bar's close; a replay's from its last commit.
-    static func lag(_ s: ServiceSnapshot, _ c: ControlContext) -> Double? {
-        if s.feed != "replay", let bar = s.lastBarMs { return Double(c.clock() - bar - c.intervalMs) / 1000 }
-        return s.lastCommitMs.map { Double(c.clock() - $0) / 1000 }
+                      lagSeconds: s.lagSeconds(nowMs: c.clock(), intervalMs: c.intervalMs), barTimes: s.barTimes, warm: s.warm, feedStale: s.feedStale, strategies: s.strategies)
     }
 
     struct Ready: Encodable { let ready: Bool; let reasons: [String] }

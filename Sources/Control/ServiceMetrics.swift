@@ -59,8 +59,7 @@ public final class ServiceMetrics: Sendable {
 
     /// Model ages and the feed lag, refreshed when /metrics is read.
     func refresh(_ snapshot: ServiceSnapshot, nowMs: Int64, intervalMs: Int64) {
-        if snapshot.feed != "replay", let bar = snapshot.lastBarMs { feedLag.set(Double(nowMs - bar - intervalMs) / 1000) }
-        else if let commit = snapshot.lastCommitMs { feedLag.set(Double(nowMs - commit) / 1000) }
+        if let lag = snapshot.lagSeconds(nowMs: nowMs, intervalMs: intervalMs) { feedLag.set(lag) }
         for s in snapshot.strategies {
             guard let created = s.modelCreatedMs else { continue }
             registry.makeGauge(name: "mlbot_model_age_seconds", labels: [("strategy", s.name)], help: "Age of the strategy's active model.")

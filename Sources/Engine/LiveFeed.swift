@@ -148,16 +148,15 @@ public final class LiveFeed {
         guard let through = bars.completeThrough else { return }
         let clock = ContinuousClock()
         while let t = service.nextBarMs, t <= through {
-            service.feedStale = !catchingUp && now() - (t + service.interval.milliseconds) > settings.staleAfterMs
+            let stale = !catchingUp && now() - (t + service.interval.milliseconds) > settings.staleAfterMs
             let began = clock.now
             let due = unstored.filter { $0.1.openTime <= t }
-            guard let out = try service.step(through: through, storing: due) else { break }
+            guard let out = try service.step(through: through, storing: due, feedStale: stale) else { break }
             unstored.removeAll { $0.1.openTime <= t }
             guard out.timeMs >= service.session.startMs else { continue }
             onBar(out, service.state, clock.now - began)
             summary.add(out)
         }
-        service.feedStale = false
     }
 
     /// Health from the lag of the newest complete bar-time.

@@ -69,8 +69,8 @@ public final class PaperService {
     private var paper: [PaperRecord]
     private let isPaper: [Bool]
     private let initialEquity: Double
-    /// Bars of a live feed that is behind (`LiveFeed` sets it): the risk manager refuses entries.
-    public var feedStale = false
+    /// The instruments stepped (traded symbols, then references), in slot order.
+    public let instruments: [Symbol]
 
     public init(store: DataStore, config: MlbotConfig, catalog: InstrumentCatalog, job: BacktestJob, engine: String = "paper") throws {
         var job = job
@@ -84,6 +84,7 @@ public final class PaperService {
         session = ServiceSession(strategies: strategies.map(\.name), startMs: startMs, from: job.from)
         sessionJSON = try StoredJSON.encode(session)
         merged = MergedBars(series)
+        instruments = series.map(\.symbol)
         chains = [BarsHashChain](repeating: BarsHashChain(), count: series.count)
         to = job.to ?? .max
         initialEquity = config.portfolio.initialEquity
@@ -116,8 +117,6 @@ public final class PaperService {
         try recordLineage()
     }
 
-    /// The instruments stepped (traded symbols, then references), in slot order.
-    public var instruments: [Symbol] { merged.series.map(\.symbol) }
     public var interval: Interval { strategies[0].interval }
     /// The newest bar held for instrument `i` (stored at start or appended since).
     public func lastBarMs(_ i: Int) -> Int64? { merged.series[i].openTime.last }
@@ -130,9 +129,10 @@ public final class PaperService {
 
     /// Steps the next bar-time not after `through` and, from the session's start on, commits its
     /// outcome in one transaction, with `storing` (streamed bars not yet in the store: instrument, bar).
+    /// `feedStale` (a live feed's bar that closed too long ago) lets the risk manager refuse entries.
     /// Returns nil when there is none (or `--to` is reached).
     @discardableResult
-    public func step(through: Int64 = .max, storing: [(Int, Bar)] = []) throws -> CycleOutcome? {
+    public func step(through: Int64 = .max, storing: [(Int, Bar)] = [], feedStale: Bool = false) throws -> CycleOutcome? {
         guard let (t, bars) = merged.next(to: min(to, through)) else { return nil }
         chain(bars)
         let began = clock.now
@@ -158,7 +158,7 @@ public final class PaperService {
     }
 
     private func storeBars(_ bars: [(Int, Bar)], _ db: Database) throws {
-        for (i, b) in bars { try BarRepository.append(b, symbol: merged.series[i].symbol, interval: interval, db) }
+        for (i, b) in bars { try BarRepository.append(b, symbol: instruments[i], interval: interval, db) }
     }
 
     private func chain(_ bars: [Bar?]) {

@@ -40,8 +40,8 @@ public actor FakeStreamState {
         let end = bar.openTime + interval.milliseconds - 1
         let stamp = ts ?? (confirm ? end : bar.openTime)
         let text = "{\"topic\":\"\(topic)\",\"data\":[{\"start\":\(bar.openTime),\"end\":\(end),\"interval\":\"\(interval.bybitCode)\","
-            + "\"open\":\"\(Self.decimal(bar.open))\",\"close\":\"\(Self.decimal(bar.close))\",\"high\":\"\(Self.decimal(bar.high))\","
-            + "\"low\":\"\(Self.decimal(bar.low))\",\"volume\":\"\(Self.decimal(bar.volume))\",\"turnover\":\"\(Self.decimal(bar.volume * bar.close))\","
+            + "\"open\":\"\(FakeBybitServer.num(bar.open))\",\"close\":\"\(FakeBybitServer.num(bar.close))\",\"high\":\"\(FakeBybitServer.num(bar.high))\","
+            + "\"low\":\"\(FakeBybitServer.num(bar.low))\",\"volume\":\"\(FakeBybitServer.num(bar.volume))\",\"turnover\":\"\(FakeBybitServer.num(bar.volume * bar.close))\","
             + "\"confirm\":\(confirm),\"timestamp\":\(stamp)}],\"ts\":\(stamp),\"type\":\"snapshot\"}"
         pushRaw(text, topic: topic)
     }
@@ -94,11 +94,5 @@ public actor FakeStreamState {
     static func isKlineTopic(_ topic: String) -> Bool {
         let parts = topic.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 3 && parts[0] == "kline" && (try? Interval(String(parts[1]))) != nil && !parts[2].isEmpty
-    }
-
-    static func decimal(_ v: Double) -> String {
-        var s = String(v)
-        if s.hasSuffix(".0") { s.removeLast(2) }
-        return s
     }
 }

@@ -39,7 +39,6 @@ struct DataSynth: ParsableCommand {
         settings.correlation = correlation ?? cfg.data.synthetic.correlation
         if edge || cfg.data.synthetic.edgeEnabled {
             guard let e = cfg.data.synthetic.edge else { throw ValidationError("--edge: configure data.synthetic.edge (symbol, strength) in the config file") }
-            guard symbolList.contains(e.symbol) else { throw ValidationError("--edge: the edge's symbol \(e.symbol.name) is not among the generated symbols") }
             settings.edge = e
         }
         let store = try global.openStore(cfg)
