@@ -87,6 +87,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Hashing", "Market", "Backtest", "Risk", "Features", "Learning", "Discovery", "MarketData", "NumericKit", "Store", "ConfigFormat", "TestSupport", "Exchange", "FakeBybit", .product(name: "Logging", package: "swift-log"),
                                              .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "Engine", "Store", "Market", "MarketData", "Discovery", "TestSupport",
+                                              .product(name: "GRDB", package: "GRDB.swift"),
                                               .product(name: "Hummingbird", package: "hummingbird"),
                                               .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Market", "MarketData", "NumericKit", "TestSupport"]),

@@ -81,6 +81,10 @@ public final class PaperLoop: Service, Sendable {
                 trading = risk.trading
             }
             for o in out.orders { logger.info("order", metadata: ["id": "\(o.id.value)", "symbol": "\(o.symbol.name)", "side": "\(o.side)", "quantity": "\(o.quantity)"]) }
+            for f in out.fills {
+                logger.info("fill", metadata: ["id": "\(f.orderID.value)", "symbol": "\(f.symbol.name)", "side": "\(f.side)", "quantity": "\(f.quantity.exact)",
+                                               "price": "\(f.price.exact)", "fee": "\(f.feeAmount.exact)"])
+            }
             for e in out.riskEvents where e.kind == .veto { logger.info("veto", metadata: ["rule": "\(e.finding.rule.rawValue)", "message": "\(e.finding.message)"]) }
         }
         let shouldStop = { self.stop.load(ordering: .relaxed) }

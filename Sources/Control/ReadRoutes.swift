@@ -30,12 +30,13 @@ enum ReadRoutes {
 
     struct Ready: Encodable { let ready: Bool; let reasons: [String] }
 
-    /// 200 when warm, the store answers and the feed is fresh (a replay is fresh while it runs); 503 with the reasons otherwise.
+    /// 200 when warm, the store answers and takes writes, and the feed is fresh (a replay is fresh while it runs); 503 with the reasons otherwise.
     static func ready(_ c: ControlContext) throws -> Response {
         let s = c.status.snapshot
         var reasons: [String] = []
         if !s.warm { reasons.append("warming up: rebuilding the streaming state from the stored bars") }
         do { _ = try c.store.ledger.cursor("paper") } catch { reasons.append("the store does not answer: \(error)") }
+        do { try c.store.probeWrite() } catch { reasons.append("the store does not take writes: \(error)") }
         if s.feedStale { reasons.append("feed_stale: \(s.feedDetail ?? "the feed is behind")") }
         else if s.feed != "replay", let commit = s.lastCommitMs, c.clock() - commit > 2 * c.intervalMs {
             reasons.append("feed_stale: no closed bar for \(Double(c.clock() - commit) / 1000) s")

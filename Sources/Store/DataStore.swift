@@ -11,12 +11,14 @@ public final class DataStore: Sendable {
     public let path: String
     public let durability: Durability
     let pool: DatabasePool
+    private let busyTimeoutMs: Int
 
     /// Opens (creating it unless `mustExist`) and migrates the database; refuses a schema newer
     /// than this binary.
     public init(path: String, mustExist: Bool = false, busyTimeout: TimeInterval = 5, durability: Durability = .normal) throws {
         self.durability = durability
         self.path = path
+        busyTimeoutMs = Int(busyTimeout * 1000)
         if mustExist && !FileManager.default.fileExists(atPath: path) {
             throw StoreError.cannotOpen(path: path, reason: "no such database (create one with `mlbot data synth`, `data import` or `data download`)")
         }
@@ -52,6 +54,18 @@ public final class DataStore: Sendable {
     /// SQLite's `synchronous` setting on this store's connections (1 NORMAL, 2 FULL).
     public func synchronous() throws -> Int {
         try pool.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    /// Throws unless a write could start now: takes SQLite's write lock without waiting and gives it
+    /// back, writing nothing. It fails on a store opened read-only (file or directory not writable)
+    /// and on one whose write lock another process holds, both of which would stop the next commit.
+    public func probeWrite() throws {
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA busy_timeout = 0")
+            defer { try? db.execute(sql: "PRAGMA busy_timeout = \(busyTimeoutMs)") }
+            try db.execute(sql: "BEGIN IMMEDIATE")
+            try db.execute(sql: "ROLLBACK")
+        }
     }
 
     /// Identifiers of the migrations applied to this database, oldest first.

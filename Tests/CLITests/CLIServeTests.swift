@@ -162,6 +162,8 @@ final class Spawned {
             #expect(object?["time"] is String && object?["level"] is String && object?["message"] is String, "not a JSON log line: \(line)")
         }
         #expect(lines.contains { $0.contains(#""message":"warm-up done""#) } && lines.contains { $0.contains(#""message":"loop stopped""#) })
+        // Orders and their fills each get a line.
+        #expect(lines.contains { $0.contains(#""message":"order""#) } && lines.contains { $0.contains(#""message":"fill""#) })
         for (name, value) in secrets { #expect(!(r.err + r.out).contains(value), "\(name) leaked into the output") }
     }
 }

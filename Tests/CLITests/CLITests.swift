@@ -20,14 +20,20 @@ struct CLI {
         p.executableURL = binary
         p.arguments = args
         if let dir { p.currentDirectoryURL = dir }
-        let out = Pipe(), err = Pipe()
+        // Files, not pipes: a run that writes more than a pipe's buffer to the stream not being read would block.
+        let dir = try Fixtures.temporaryDirectory("cli-run")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let outURL = dir.appendingPathComponent("out"), errURL = dir.appendingPathComponent("err")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+        defer { try? out.close(); try? err.close() }
         p.standardOutput = out
         p.standardError = err
         try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return Result(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+        return Result(status: p.terminationStatus, out: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+                      err: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
     }
 }
 

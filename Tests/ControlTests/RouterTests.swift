@@ -1,5 +1,6 @@
 import Control
 import Foundation
+import GRDB
 import Hummingbird
 import HummingbirdTesting
 import Market
@@ -17,6 +18,30 @@ import Testing
                                                 strategies: [.init(name: "s", symbol: "ETHUSDT", interval: "1m", model: "s@1", modelCreatedMs: 0, tradingFromMs: 0)]))
         return ControlContext(store: store, status: status, metrics: ServiceMetrics(version: "test"), limits: RiskLimits(), intervalMs: 60_000,
                               clock: { 120_000 })
+    }
+
+    @Test func readyIsFalseWhileAnotherProcessHoldsTheStoresWriteLock() async throws {
+        let c = try Self.context()
+        c.status.update { $0.warm = true; $0.lastCommitMs = 100_000 }
+        let app = Application(router: buildRouter(c))
+        // Another connection (a `sqlite3` shell, another tool) holding the write lock would stop the next bar's commit.
+        let other = try DatabaseQueue(path: c.store.path)
+        let held = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+        Thread {
+            try? other.inTransaction(.immediate) { _ in held.signal(); release.wait(); return .rollback }
+            done.signal()
+        }.start()
+        held.wait()
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/ready", method: .get) { r in
+                #expect(r.status == .serviceUnavailable && String(buffer: r.body).contains("does not take writes"), "\(String(buffer: r.body))")
+            }
+            release.signal()
+            done.wait()
+            try await client.execute(uri: "/ready", method: .get) { #expect($0.status == .ok) }
+        }
+        // The probe wrote nothing and left the store's own waiting for locks as it was.
+        #expect(try c.store.ledger.cursor("paper") == nil)
     }
 
     @Test func everyRouteAnswersWithItsDocumentedStatusAndFields() async throws {
