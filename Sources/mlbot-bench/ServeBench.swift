@@ -33,6 +33,7 @@ extension Bench {
         decision.reserveCapacity(n); commit.reserveCapacity(n)
         var curve: [String] = []
         let start = Date()
+        let writtenBefore = bytesWritten()
         var count = 0, orders = 0
         while let out = try service.step() {
             count += 1
@@ -43,12 +44,23 @@ extension Bench {
             if count % 100_000 == 0 { curve.append(String(format: "%dk %.0f MB", count / 1000, residentMB())) }
         }
         let seconds = Date().timeIntervalSince(start)
+        let written = bytesWritten() - writtenBefore
         func percentile(_ xs: [Int64], _ q: Double) -> Double { Double(xs.sorted()[min(xs.count - 1, Int(q * Double(xs.count)))]) / 1000 }
         print(String(format: "  %-45@ %.1f s: %.0f bar-times/s with commits (%d orders); start-up (load, look-ahead gates) %.1f s",
                      "replay of \(count) bar-times" as NSString, seconds, Double(count) / seconds, orders, setup))
         print(String(format: "  decision per bar-time (bar in → orders out): p50 %.1f µs, p99 %.1f µs", percentile(decision, 0.5), percentile(decision, 0.99)))
         print(String(format: "  commit per bar-time (one transaction): p50 %.1f µs, p99 %.1f µs", percentile(commit, 0.5), percentile(commit, 0.99)))
+        // What bounds the rate: each commit appends its changed pages (4 KiB each) to the WAL.
+        print(String(format: "  written to the WAL and checkpoints: %.1f KiB per bar-time (%.0f MB/s)", Double(written) / 1024 / Double(max(count, 1)),
+                     Double(written) / 1e6 / seconds))
         print("  resident memory: " + curve.joined(separator: ", "))
+    }
+
+    /// Bytes this process has written through write(2)/pwrite(2) so far (Linux /proc/self/io `wchar`).
+    static func bytesWritten() -> Int64 {
+        guard let text = try? String(contentsOfFile: "/proc/self/io", encoding: .utf8) else { return 0 }
+        for line in text.split(separator: "\n") where line.hasPrefix("wchar:") { return Int64(line.dropFirst(6).trimmingCharacters(in: .whitespaces)) ?? 0 }
+        return 0
     }
 }
 
