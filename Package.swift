@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "Engine", dependencies: ["Market", "NumericKit", "Store", "Features", "Learning", "Backtest", "Portfolio", "Risk", "Discovery", "ConfigFormat", "MarketData", "Exchange", "Hashing",
                                          .product(name: "GRDB", package: "GRDB.swift")]),
 
-        .target(name: "Control", dependencies: ["Engine", "Store", "Market", "Risk", .product(name: "Yams", package: "Yams"),
+        .target(name: "Control", dependencies: ["Engine", "Store", "Market", "Risk", "Exchange", "Hashing", .product(name: "Yams", package: "Yams"),
                                           .product(name: "Hummingbird", package: "hummingbird"),
                                           .product(name: "Logging", package: "swift-log"),
                                           .product(name: "Prometheus", package: "swift-prometheus"),

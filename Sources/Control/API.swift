@@ -30,7 +30,7 @@ enum API {
 
 /// Every failure leaves as JSON: thrown kinded errors by their kind, unknown routes as 404.
 struct APIErrorMiddleware: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = ControlRequestContext
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {

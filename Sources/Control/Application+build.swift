@@ -17,10 +17,20 @@ public struct ControlContext: Sendable {
     /// One bar interval: the feed is stale after two without a commit.
     public let intervalMs: Int64
     public let clock: @Sendable () -> Int64
+    /// The settings before any stored change (defaults and the config file).
+    public let baseSettings: EngineSettings
+    /// Told after a change or command is stored, so the loop reads it at the next bar.
+    public let inbox: ControlInbox
+    /// Whether the read routes need a read token too (the service is reachable from other hosts).
+    public let readNeedsToken: Bool
+    public let limiter: FailureLimiter
 
     public init(store: DataStore, status: LiveStatus, metrics: ServiceMetrics, limits: RiskLimits, intervalMs: Int64,
-                clock: @escaping @Sendable () -> Int64 = UTCTime.nowMs) {
+                clock: @escaping @Sendable () -> Int64 = UTCTime.nowMs, baseSettings: EngineSettings? = nil, inbox: ControlInbox = ControlInbox(),
+                readNeedsToken: Bool = false, limiter: FailureLimiter = FailureLimiter()) {
         self.store = store; self.status = status; self.metrics = metrics; self.limits = limits; self.intervalMs = intervalMs; self.clock = clock
+        self.baseSettings = baseSettings ?? EngineSettings(risk: limits)
+        self.inbox = inbox; self.readNeedsToken = readNeedsToken; self.limiter = limiter
     }
 }
 
@@ -39,10 +49,11 @@ public func buildApplication(_ settings: ServerSettings, context: ControlContext
                 onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) }, logger: logger)
 }
 
-/// The read API's routes.
-public func buildRouter(_ c: ControlContext) -> Router<BasicRequestContext> {
-    let router = Router()
-    router.addMiddleware { APIErrorMiddleware() }
+/// The read API's and the control center's routes.
+public func buildRouter(_ c: ControlContext) -> Router<ControlRequestContext> {
+    let router = Router(context: ControlRequestContext.self)
+    router.addMiddleware { APIErrorMiddleware(); AccessGuard(c: c) }
+    ControlRoutes.add(to: router, c)
     router.get("/health") { _, _ in try API.json(["status": "ok"]) }
     router.get("/ready") { _, _ in try ReadRoutes.ready(c) }
     router.get("/status") { _, _ in try API.json(ReadRoutes.status(c)) }

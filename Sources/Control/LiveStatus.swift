@@ -39,6 +39,8 @@ public struct ServiceSnapshot: Sendable, Codable, Equatable {
     public var maxDrawdown: Double
     public var maxDailyLoss: Double
     public var confidence: Double?
+    /// The settings version in force at the last bar (1: the config's; each stored change adds one).
+    public var settingsVersion = 1
     public var lastBarMs: Int64?
     /// Wall-clock time the last bar was committed (for the feed lag).
     public var lastCommitMs: Int64?

@@ -10,8 +10,13 @@ info:
   title: mlbot service API
   version: "1"
   description: >-
-    The read API of `mlbot serve`. JSON bodies use snake_case keys; a key is always present and
-    null when it has no value. Errors are {"error", "kind"} with the status the kind maps to.
+    The read API and the control center of `mlbot serve`. JSON bodies use snake_case keys; a key
+    is always present and null when it has no value. Errors are {"error", "kind"} with the status
+    the kind maps to. Every /control route needs a bearer token (read: GET; control: settings and
+    commands, tightening risk limits only; admin: tokens and loosening a limit); the other reads
+    need a read token when the service was started with --allow-remote. 401: no, a wrong, an
+    expired or a revoked token; 403: the role does not allow it; 429: more than 10 failures a
+    minute from one address (for a minute). Every refusal is in the audit trail.
 servers:
   - url: http://127.0.0.1:8080
 paths:
@@ -91,7 +96,103 @@ paths:
       summary: This document.
       responses:
         "200": {description: the OpenAPI document, content: {application/json: {schema: {type: object}}}}
+  /control/settings:
+    get:
+      summary: Every setting in force (or one, with ?key=) with its default, source, type, range and description.
+      security: [{bearer: []}]
+      parameters:
+        - {name: key, in: query, required: false, schema: {type: string}}
+      responses:
+        "200": {description: settings, content: {application/json: {schema: {$ref: "#/components/schemas/Settings"}}}}
+        "400": {description: an unknown key, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+        "401": {description: no valid token, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+    post:
+      summary: Change a setting from the next bar (a new settings version and an audit row, in one transaction).
+      security: [{bearer: []}]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [key, value]
+              properties:
+                key: {type: string, enum: [confidence, max-drawdown, max-daily-loss, max-correlation, max-position, max-gross-exposure, max-daily-trades, portfolio-method, enabled]}
+                value: {description: "a number, a word or a boolean, as the key's type; strings are parsed"}
+                strategy: {type: string, description: "confidence and enabled only"}
+                reason: {type: string}
+                dry_run: {type: boolean, description: "show old and new, apply nothing"}
+      responses:
+        "200": {description: applied (or unchanged, or a dry run), content: {application/json: {schema: {$ref: "#/components/schemas/SetResult"}}}}
+        "400": {description: unknown key, wrong type, out of range, malformed body, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+        "401": {description: no valid token, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+        "403": {description: a read token, or a control token loosening a risk limit, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+        "429": {description: too many failures from this address, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+  /control/commands:
+    post:
+      summary: An operator command, applied at the next bar (pause, resume, halt, flatten, strategy-enable, strategy-disable).
+      security: [{bearer: []}]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [command]
+              properties:
+                command: {type: string, enum: [pause, resume, halt, flatten, strategy-enable, strategy-disable]}
+                args: {type: object, properties: {strategy: {type: string}}}
+                reason: {type: string}
+      responses:
+        "200": {description: stored, or changed nothing (and says so), content: {application/json: {schema: {$ref: "#/components/schemas/CommandResult"}}}}
+        "400": {description: an unknown command or a missing argument, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+        "401": {description: no valid token, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+        "403": {description: a read token, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+  /control/history:
+    get:
+      summary: The audit trail, newest first.
+      security: [{bearer: []}]
+      parameters:
+        - {$ref: "#/components/parameters/limit"}
+      responses:
+        "200": {description: entries, content: {application/json: {schema: {$ref: "#/components/schemas/History"}}}}
+        "401": {description: no valid token, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+  /control/tokens:
+    get:
+      summary: The named tokens (never their secrets).
+      security: [{bearer: []}]
+      responses:
+        "200": {description: tokens, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Token"}}}}}
+        "403": {description: not an admin token, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+    post:
+      summary: Create a token; its secret is in this answer only.
+      security: [{bearer: []}]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [name, role]
+              properties: {name: {type: string}, role: {type: string, enum: [read, control, admin]}, expires_in_days: {type: number}}
+      responses:
+        "201": {description: created, content: {application/json: {schema: {$ref: "#/components/schemas/NewToken"}}}}
+        "400": {description: a bad name, role or lifetime, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+        "403": {description: not an admin token, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+        "409": {description: the name exists, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+  /control/tokens/{name}:
+    delete:
+      summary: Revoke a token.
+      security: [{bearer: []}]
+      parameters:
+        - {name: name, in: path, required: true, schema: {type: string}}
+      responses:
+        "200": {description: revoked, content: {application/json: {schema: {type: object, required: [revoked], properties: {revoked: {type: string}}}}}}
+        "404": {description: no such token, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+        "409": {description: already revoked, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
 components:
+  securitySchemes:
+    bearer: {type: http, scheme: bearer}
   parameters:
     limit: {name: limit, in: query, required: false, schema: {type: integer, minimum: 1, maximum: 10000, default: 100}}
     since: {name: since, in: query, required: false, description: ISO-8601 time or epoch ms, schema: {type: string}}
@@ -111,7 +212,7 @@ components:
     Status:
       type: object
       required: [mode, feed, database, started, trading, trading_cause, equity, pnl_today, drawdown, max_drawdown, daily_loss,
-                 max_daily_loss, confidence, last_bar, lag_seconds, bar_times, warm, feed_stale, strategies]
+                 max_daily_loss, confidence, settings_version, last_bar, lag_seconds, bar_times, warm, feed_stale, strategies]
       properties:
         mode: {type: string}
         feed: {type: string}
@@ -119,6 +220,7 @@ components:
         started: {type: string}
         trading: {type: string, enum: [ACTIVE, REDUCING, HALTED]}
         trading_cause: {type: string, nullable: true}
+        settings_version: {type: integer, description: the settings version in force at the last bar}
         equity: {type: number}
         pnl_today: {type: number}
         drawdown: {type: number}
@@ -209,6 +311,73 @@ components:
       type: object
       required: [time, equity, cash, trading]
       properties: {time: {type: string}, equity: {type: number}, cash: {type: string}, trading: {type: string}}
+    Settings:
+      type: object
+      required: [settings_version, settings]
+      properties:
+        settings_version: {type: integer}
+        settings:
+          type: array
+          items:
+            type: object
+            required: [key, strategy, value, default_value, source, version, type, allowed, description]
+            properties:
+              key: {type: string}
+              strategy: {type: string, nullable: true}
+              value: {type: string, nullable: true}
+              default_value: {type: string, nullable: true}
+              source: {type: string, enum: [default, config, stored]}
+              version: {type: integer, nullable: true}
+              type: {type: string, enum: [number, integer, choice, boolean]}
+              allowed: {type: string}
+              description: {type: string}
+    SetResult:
+      type: object
+      required: [key, strategy, old, new, version, applied, dry_run, message]
+      properties:
+        key: {type: string}
+        strategy: {type: string, nullable: true}
+        old: {type: string, nullable: true}
+        new: {type: string}
+        version: {type: integer, nullable: true}
+        applied: {type: boolean}
+        dry_run: {type: boolean}
+        message: {type: string}
+    CommandResult:
+      type: object
+      required: [command, changed, message]
+      properties: {command: {type: string}, changed: {type: boolean}, message: {type: string}}
+    History:
+      type: object
+      required: [entries]
+      properties:
+        entries:
+          type: array
+          items:
+            type: object
+            required: [time, token, role, source, action, key, strategy, old_value, new_value, reason, outcome, status]
+            properties:
+              time: {type: string}
+              token: {type: string, nullable: true}
+              role: {type: string, nullable: true}
+              source: {type: string}
+              action: {type: string}
+              key: {type: string, nullable: true}
+              strategy: {type: string, nullable: true}
+              old_value: {type: string, nullable: true}
+              new_value: {type: string, nullable: true}
+              reason: {type: string}
+              outcome: {type: string, enum: [applied, unchanged, unauthorized, forbidden, invalid, rate_limited]}
+              status: {type: integer}
+    Token:
+      type: object
+      required: [name, role, created, expires, last_used, revoked]
+      properties: {name: {type: string}, role: {type: string}, created: {type: string}, expires: {type: string, nullable: true},
+                   last_used: {type: string, nullable: true}, revoked: {type: string, nullable: true}}
+    NewToken:
+      type: object
+      required: [name, role, token, expires]
+      properties: {name: {type: string}, role: {type: string}, token: {type: string}, expires: {type: string, nullable: true}}
     Risk:
       type: object
       required: [trading, cause, drawdown, limits, recent]

@@ -69,7 +69,10 @@ public final class PaperLoop: Service, Sendable {
             let risk = state.risk
             let drawdown = risk.highWaterMark > 0 ? max(0, 1 - out.equity / risk.highWaterMark) : 0
             metrics.observe(out, state: state, drawdown: drawdown, seconds: took)
+            let settings = service.settings
             status.update { s in
+                s.settingsVersion = settings.version; s.confidence = settings.confidence
+                s.maxDrawdown = settings.risk.maxDrawdown; s.maxDailyLoss = settings.risk.maxDailyLoss
                 s.equity = out.equity; s.dayStartEquity = risk.dayStartEquity; s.highWaterMark = risk.highWaterMark
                 s.trading = risk.trading; s.tradingCause = risk.cause?.rawValue; s.lastBarMs = out.timeMs
                 s.lastCommitMs = UTCTime.nowMs(); s.barTimes += 1
@@ -85,6 +88,8 @@ public final class PaperLoop: Service, Sendable {
                 logger.info("fill", metadata: ["id": "\(f.orderID.value)", "symbol": "\(f.symbol.name)", "side": "\(f.side)", "quantity": "\(f.quantity.exact)",
                                                "price": "\(f.price.exact)", "fee": "\(f.feeAmount.exact)"])
             }
+            for c in out.commands { logger.notice("operator command applied", metadata: ["command": "\(c.rawValue)", "bar": "\(UTCTime.iso(out.timeMs))"]) }
+            if !out.cancelled.isEmpty { logger.notice("orders cancelled", metadata: ["ids": "\(out.cancelled.map(\.id.value).joined(separator: ","))"]) }
             for e in out.riskEvents where e.kind == .veto { logger.info("veto", metadata: ["rule": "\(e.finding.rule.rawValue)", "message": "\(e.finding.message)"]) }
         }
         let shouldStop = { self.stop.load(ordering: .relaxed) }

@@ -12,6 +12,7 @@ enum ReadRoutes {
         @NullWhenAbsent var tradingCause: String?
         let equity: Double, pnlToday: Double, drawdown: Double, maxDrawdown: Double, dailyLoss: Double, maxDailyLoss: Double
         @NullWhenAbsent var confidence: Double?
+        let settingsVersion: Int
         @NullWhenAbsent var lastBar: String?
         @NullWhenAbsent var lagSeconds: Double?
         let barTimes: Int, warm: Bool
@@ -24,7 +25,7 @@ enum ReadRoutes {
         return Status(mode: s.mode, feed: s.feed, database: s.database, started: UTCTime.iso(s.startedMs), trading: s.trading.rawValue,
                       tradingCause: s.tradingCause, equity: s.equity, pnlToday: s.pnlToday, drawdown: s.drawdown, maxDrawdown: s.maxDrawdown,
                       dailyLoss: s.dayStartEquity > 0 ? max(0, -s.pnlToday / s.dayStartEquity) : 0, maxDailyLoss: s.maxDailyLoss,
-                      confidence: s.confidence, lastBar: s.lastBarMs.map(UTCTime.iso),
+                      confidence: s.confidence, settingsVersion: s.settingsVersion, lastBar: s.lastBarMs.map(UTCTime.iso),
                       lagSeconds: s.lagSeconds(nowMs: c.clock(), intervalMs: c.intervalMs), barTimes: s.barTimes, warm: s.warm, feedStale: s.feedStale, strategies: s.strategies)
     }
 

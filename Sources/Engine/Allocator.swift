@@ -9,7 +9,7 @@ import Portfolio
 /// day at the configured minute from the strategies' own returns in the engine so far (never
 /// from later bars).
 public struct Allocator: Sendable {
-    public let settings: PortfolioSettings
+    public private(set) var settings: PortfolioSettings
     public private(set) var weights: [Double]
     /// When the weights last changed (nil: still the starting ones).
     public private(set) var rebalancedAtMs: Int64?
@@ -24,6 +24,13 @@ public struct Allocator: Sendable {
         self.settings = settings
         weights = start ?? [Double](repeating: n > 0 ? 1 / Double(n) : 0, count: n)
         ring = [Double](repeating: 0, count: max(1, n * settings.window))
+    }
+
+    /// Switches the method from this bar-time on (an operator's `portfolio-method`): the weights
+    /// stay until the next rebalance re-estimates them, except that `equal` is equal at once.
+    public mutating func use(method: PortfolioSettings.Method) {
+        settings.method = method
+        if method == .equal { weights = [Double](repeating: strategies > 0 ? 1 / Double(strategies) : 0, count: strategies) }
     }
 
     /// One bar-time's return per strategy (P&L change over account equity).

@@ -38,7 +38,7 @@ public struct BacktestJob {
 
     public func run(store: DataStore, config: MlbotConfig, catalog: InstrumentCatalog) throws -> Outcome {
         let prepared = try prepare(store: store, config: config)
-        let settings = EngineSettings(risk: config.risk)
+        let settings = EngineSettings(config: config)
         let backtest = try StrategyBacktest.run(prepared, catalog: catalog, config: config, settings: settings, to: to)
         let psr = SharpeStatistics.probabilistic(SharpeStatistics.Moments(returns: backtest.result.returns), benchmark: 0)
         return Outcome(strategies: prepared, backtest: backtest, psr: psr, initialEquity: config.portfolio.initialEquity)

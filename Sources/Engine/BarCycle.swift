@@ -18,12 +18,25 @@ public enum BarCycle {
     /// 4. per instrument the strategies' changes are netted into one intent, checked against the
     ///    instrument's minimums and by the risk manager, and sent (or recorded as refused).
     /// `feedStale` (live feeds only) says the bars are late: the risk manager refuses entries.
+    /// `commands` are the operator's, applied at this bar-time: a halt cancels the open orders
+    /// before step 1; pause, halt, flatten and resume change the trading state after step 2; a
+    /// flatten sets every strategy's target to zero in step 3.
     public static func step(_ s: inout EngineState, time: Int64, bars: [Bar?], settings: EngineSettings, feedStale: Bool = false,
-                                       into out: inout CycleOutcome) {
+                            commands: [OperatorCommand] = [], into out: inout CycleOutcome) {
         precondition(bars.count == s.instruments.count, "one slot per instrument")
         precondition(time > s.lastTimeMs, "bar-times must increase")
         out.reset(time)
         s.lastTimeMs = time
+        if !commands.isEmpty {
+            out.commands = commands
+            if commands.contains(.halt) && s.broker.hasOpenOrders {
+                for order in s.broker.cancelAll() {
+                    for p in s.contributions.removeValue(forKey: order.id) ?? [] { s.desired[p.strategy] = s.books[p.strategy].steps }
+                    out.cancelled.append(order)
+                }
+            }
+        }
+        if let m = settings.portfolioMethod, m != s.allocator.settings.method { s.allocator.use(method: m) }
 
         // 1. Fills at this open.
         for i in bars.indices {
@@ -48,6 +61,19 @@ public enum BarCycle {
         let (risk, events) = RiskManager.mark(s.risk, equity: equity, timeMs: time, limits: settings.risk)
         s.risk = risk
         out.riskEvents.append(contentsOf: events)
+        var flatten = false
+        for c in commands {
+            let event: RiskEvent?
+            switch c {
+            case .pause: (s.risk, event) = RiskManager.hold(s.risk, to: .reducing, cause: .operatorPause, timeMs: time, reason: "exits only until resumed")
+            case .halt: (s.risk, event) = RiskManager.hold(s.risk, to: .halted, cause: .operatorHalt, timeMs: time, reason: "nothing new until resumed")
+            case .flatten:
+                flatten = true
+                (s.risk, event) = RiskManager.hold(s.risk, to: .reducing, cause: .operatorFlatten, timeMs: time, reason: "every position closed, then exits only until resumed")
+            case .resume: (s.risk, event) = RiskManager.resume(s.risk, equity: equity, timeMs: time, reason: "control resume")
+            }
+            if let event { out.riskEvents.append(event) }
+        }
         if s.strategies.count > 1 {
             for k in s.strategies.indices {
                 let pnl = s.pnl(strategy: k)
@@ -68,7 +94,9 @@ public enum BarCycle {
             let input = InputBar(time: time, open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: bar.volume,
                                  logClose: s.lastLogClose[i], referenceLogClose: reference)
             let threshold = ConfidenceGate.threshold(strategy: runtime.name, own: runtime.rules.threshold, settings: settings)
-            guard let target = runtime.step(input, threshold: threshold) else { continue }
+            guard var target = runtime.step(input, threshold: threshold) else { continue }
+            if flatten { target = 0 }
+            else if !settings.disabled.isEmpty, settings.disabled.contains(runtime.name) { target = exitsOnly(target, from: s.previousTarget[k]) }
             out.signals.append(.init(strategy: k, probability: runtime.lastProbability, threshold: threshold, target: target))
             if target != s.previousTarget[k] {
                 s.previousTarget[k] = target
@@ -76,11 +104,23 @@ public enum BarCycle {
                 anyChange = true
             }
         }
+        if flatten {
+            // Also what a strategy without a bar now holds, or one whose exit was refused earlier.
+            for k in s.strategies.indices where s.books[k].steps != 0 || s.desired[k] != 0 {
+                s.desired[k] = 0; s.previousTarget[k] = 0; anyChange = true
+            }
+        }
         guard anyChange else { out.trading = s.risk.trading; return }
 
         // 4. Net, check, send.
         RiskGate.route(&s, time: time, equity: equity, limits: settings.risk, feedStale: feedStale, into: &out)
         out.trading = s.risk.trading
+    }
+
+    /// A disabled strategy's target: it may shrink towards zero or close, never grow or flip.
+    static func exitsOnly(_ target: Double, from previous: Double) -> Double {
+        if previous == 0 || (target > 0) != (previous > 0) { return 0 }
+        return abs(target) < abs(previous) ? target : previous
     }
 
     /// Books a fill into the account and into the sub-ledgers of the strategies behind the order.

@@ -12,6 +12,8 @@ public protocol Broker: Sendable {
     var openOrders: [Order] { get }
     /// Whether any order waits (asked every bar, so cheaper than `openOrders`).
     var hasOpenOrders: Bool { get }
+    /// Cancels every open order and returns them (the operator's halt).
+    mutating func cancelAll() -> [Order]
 }
 
 /// Fills every market order at the open of the instrument's next bar, at the quantity fixed when
@@ -35,6 +37,11 @@ public struct PaperBroker: Broker {
     public mutating func submit(_ order: Order, instrument: Int) {
         openOrders.append(order)
         instrumentOf.append(instrument)
+    }
+
+    public mutating func cancelAll() -> [Order] {
+        defer { openOrders = []; instrumentOf = [] }
+        return openOrders
     }
 
     public mutating func open(instrument i: Int, bar: Bar, grid: Instrument) -> [Fill] {

@@ -46,6 +46,10 @@ public struct CycleOutcome: Sendable {
     public internal(set) var orders: [Order] = []
     public internal(set) var skipped: [Skipped] = []
     public internal(set) var fills: [Fill] = []
+    /// Open orders cancelled at this bar-time (an operator's halt), before anything filled.
+    public internal(set) var cancelled: [Order] = []
+    /// The operator commands applied at this bar-time.
+    public internal(set) var commands: [OperatorCommand] = []
     /// Mark-to-market equity at this close.
     public internal(set) var equity: Double = 0
     public internal(set) var trading: TradingState = .active
@@ -62,6 +66,8 @@ public struct CycleOutcome: Sendable {
         orders.removeAll(keepingCapacity: true)
         skipped.removeAll(keepingCapacity: true)
         fills.removeAll(keepingCapacity: true)
+        if !cancelled.isEmpty { cancelled.removeAll() }
+        if !commands.isEmpty { commands.removeAll() }
         rebalanced = false
     }
 }

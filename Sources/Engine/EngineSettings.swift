@@ -10,12 +10,24 @@ public struct EngineSettings: Sendable, Equatable {
     /// Per-strategy thresholds, over the global one.
     public var strategyConfidence: [String: Double]
     public var risk: RiskLimits
+    /// How capital is split between strategies (nil: the allocator's configured method).
+    public var portfolioMethod: PortfolioSettings.Method?
+    /// Strategies the operator disabled: no new entries, exits still pass.
+    public var disabled: Set<String>
 
-    public init(version: Int = 1, confidence: Double? = nil, strategyConfidence: [String: Double] = [:], risk: RiskLimits = RiskLimits()) {
+    public init(version: Int = 1, confidence: Double? = nil, strategyConfidence: [String: Double] = [:], risk: RiskLimits = RiskLimits(),
+                portfolioMethod: PortfolioSettings.Method? = nil, disabled: Set<String> = []) {
         self.version = version
         self.confidence = confidence
         self.strategyConfidence = strategyConfidence
         self.risk = risk
+        self.portfolioMethod = portfolioMethod
+        self.disabled = disabled
+    }
+
+    /// Version 1: the config file's limits and method over the built-in defaults.
+    public init(config: MlbotConfig) {
+        self.init(risk: config.risk, portfolioMethod: config.portfolio.method)
     }
 }
 

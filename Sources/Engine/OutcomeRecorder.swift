@@ -20,6 +20,7 @@ public enum OutcomeRecorder {
                                                  barsHash: barsHash.flatMap { h in s.names.firstIndex(of: o.symbol.name).map { h[$0] } },
                                                  settingsVersion: barsHash == nil ? nil : settingsVersion), db)
         }
+        for o in out.cancelled { try LedgerRepository.markCancelled(o.id.value, db) }
         var touched = Set<Int>()
         for f in out.fills {
             try LedgerRepository.insert(FillRow(clientOrderId: f.orderID.value, seq: 0, symbol: f.symbol.name, side: f.side == .buy ? "Buy" : "Sell",

@@ -54,7 +54,15 @@ public final class PaperService {
     public let strategies: [PreparedStrategy]
     public let session: ServiceSession
     public private(set) var state: EngineState
-    public let settings: EngineSettings
+    /// The settings in force (the config's, with the stored changes applied so far).
+    public private(set) var settings: EngineSettings
+    /// Told by the control API when it stored a change or a command.
+    public let inbox: ControlInbox
+    private var seenInbox = -1
+    private let baseSettings: EngineSettings
+    private var appliedChanges: [SettingChange] = []
+    private var pendingChanges: [SettingChange] = []
+    private var pendingCommands: [(id: Int64, command: OperatorCommand)] = []
     /// The last bar-time committed before this process started (nil: a fresh session).
     public let resumedAfterMs: Int64?
     /// How long the last step spent deciding (the cycle: bar in → orders out) and committing.
@@ -72,13 +80,16 @@ public final class PaperService {
     /// The instruments stepped (traded symbols, then references), in slot order.
     public let instruments: [Symbol]
 
-    public init(store: DataStore, config: MlbotConfig, catalog: InstrumentCatalog, job: BacktestJob, engine: String = "paper") throws {
+    public init(store: DataStore, config: MlbotConfig, catalog: InstrumentCatalog, job: BacktestJob, engine: String = "paper",
+                inbox: ControlInbox = ControlInbox()) throws {
         var job = job
         job.mode = .model
         self.store = store
         self.engine = engine
+        self.inbox = inbox
         strategies = try job.prepare(store: store, config: config)
-        settings = EngineSettings(risk: config.risk)
+        baseSettings = EngineSettings(config: config)
+        settings = baseSettings
         let (initial, series, startMs) = try StrategyBacktest.initialState(strategies, catalog: catalog, config: config, settings: settings)
         state = initial
         session = ServiceSession(strategies: strategies.map(\.name), startMs: startMs, from: job.from)
@@ -101,12 +112,20 @@ public final class PaperService {
         }
         resumedAfterMs = cursor.lastBarMs
         // Rebuild: the same steps, nothing written. A bar stepped on a stale feed differs only by
-        // its feed_stale vetoes, so the bars holding one are stepped stale again.
+        // its feed_stale vetoes, so the bars holding one are stepped stale again; the settings and
+        // commands in force at each bar are the ones recorded as applied there.
         let stale = try store.ledger.riskEventTimes(rule: RiskRule.feedStale.rawValue)
+        let changes = try store.control.changes().filter { $0.appliedMs != nil }
+        let commands = Dictionary(grouping: try store.control.commands().filter { $0.appliedMs != nil }, by: { $0.appliedMs! })
+        var nextChange = 0
         var rebuiltEquity: Double?
         while let (t, bars) = merged.next(to: cursor.lastBarMs) {
             chain(bars)
-            BarCycle.step(&state, time: t, bars: bars, settings: settings, feedStale: stale.contains(t), into: &out)
+            var applying: [SettingChange] = []
+            while nextChange < changes.count, changes[nextChange].appliedMs! <= t { applying.append(try Self.parse(changes[nextChange])); nextChange += 1 }
+            if !applying.isEmpty { appliedChanges += applying; settings = EngineSettings.applying(applying, to: settings) }
+            let due = try (commands[t] ?? []).map { try Self.parse($0) }
+            BarCycle.step(&state, time: t, bars: bars, settings: settings, feedStale: stale.contains(t), commands: due, into: &out)
             if t >= session.startMs { notePaper(); rebuiltEquity = out.equity }
         }
         let storedEquity = try store.ledger.equity(at: cursor.lastBarMs)
@@ -116,6 +135,29 @@ public final class PaperService {
         }
         try recordLineage()
     }
+
+    static func parse(_ row: SettingChangeRow) throws -> SettingChange {
+        guard let key = SettingKey(rawValue: row.key), let value = try? key.parse(row.value) else {
+            throw Failure(.internal, "setting change version \(row.version) (\(row.key) = \(row.value)) is not one this binary knows")
+        }
+        return SettingChange(version: row.version, key: key, strategy: row.strategy, value: value)
+    }
+
+    static func parse(_ row: OperatorCommandRow) throws -> OperatorCommand {
+        guard let c = OperatorCommand(rawValue: row.command) else { throw Failure(.internal, "operator command \(row.id ?? 0) '\(row.command)' is not one this binary knows") }
+        return c
+    }
+
+    /// The changes stored and not yet in force, and the commands not yet applied (read when the
+    /// control API says there are new ones, and once at the first step).
+    private func loadPending() throws {
+        let applied = appliedChanges.last?.version ?? 1
+        pendingChanges = try store.control.changes().filter { $0.version > applied }.map(Self.parse)
+        pendingCommands = try store.control.commands().filter { $0.appliedMs == nil }.map { ($0.id!, try Self.parse($0)) }
+    }
+
+    /// The settings' stored history: every change in force so far, in version order.
+    public var settingChanges: [SettingChange] { appliedChanges }
 
     public var interval: Interval { strategies[0].interval }
     /// The newest bar held for instrument `i` (stored at start or appended since).
@@ -135,11 +177,26 @@ public final class PaperService {
     public func step(through: Int64 = .max, storing: [(Int, Bar)] = [], feedStale: Bool = false) throws -> CycleOutcome? {
         guard let (t, bars) = merged.next(to: min(to, through)) else { return nil }
         chain(bars)
+        let live = t >= session.startMs   // before it: warm-up, the streams only
+        let generation = inbox.generation
+        if live && generation != seenInbox { try loadPending(); seenInbox = generation }
+        let previousVersion = settings.version
+        var commandIDs: [Int64] = []
+        var commands: [OperatorCommand] = []
+        if live && !pendingChanges.isEmpty {
+            settings = EngineSettings.applying(pendingChanges, to: settings)
+            appliedChanges += pendingChanges
+            pendingChanges = []
+        }
+        if live && !pendingCommands.isEmpty {
+            commandIDs = pendingCommands.map(\.id); commands = pendingCommands.map(\.command)
+            pendingCommands = []
+        }
         let began = clock.now
-        BarCycle.step(&state, time: t, bars: bars, settings: settings, feedStale: feedStale, into: &out)
+        BarCycle.step(&state, time: t, bars: bars, settings: settings, feedStale: feedStale, commands: commands, into: &out)
         let decided = clock.now
         lastDecision = decided - began
-        guard t >= session.startMs else {   // warm-up: the streams only
+        guard live else {
             if !storing.isEmpty { try store.ledger.write { db in try storeBars(storing, db) } }
             return out
         }
@@ -152,6 +209,9 @@ public final class PaperService {
                                        barsHash: chains.map(\.hex), db)
             for k in strategies.indices where isPaper[k] {
                 try StrategyRepository.recordPaper(strategies[k].name, bars: paper[k].bars, pnl: paper[k].pnl, maxDrawdown: paper[k].maxDrawdown, db)
+            }
+            if settings.version != previousVersion || !commandIDs.isEmpty {
+                try ControlRepository.markApplied(versionsAfter: previousVersion, through: settings.version, commands: commandIDs, barMs: t, db)
             }
         }
         return out

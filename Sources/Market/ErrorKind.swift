@@ -11,6 +11,12 @@ public enum ErrorKind: String, Sendable, Equatable, CaseIterable {
     case refused
     /// Something broke that the caller cannot fix by changing the request.
     case `internal`
+    /// No credentials, or credentials that are wrong, expired or revoked.
+    case unauthorized
+    /// Credentials whose role does not allow the request.
+    case forbidden
+    /// Too many failed attempts from one address: wait before trying again.
+    case rateLimited = "rate_limited"
 
     /// Process exit status for the CLI: 64 for bad input (as ArgumentParser's usage errors), 3…5 for the others.
     public var exitCode: Int32 {
@@ -20,6 +26,9 @@ public enum ErrorKind: String, Sendable, Equatable, CaseIterable {
         case .conflict: 4
         case .refused: 5
         case .internal: 1
+        case .unauthorized: 6
+        case .forbidden: 7
+        case .rateLimited: 8
         }
     }
 
@@ -31,6 +40,9 @@ public enum ErrorKind: String, Sendable, Equatable, CaseIterable {
         case .conflict: 409
         case .refused: 422
         case .internal: 500
+        case .unauthorized: 401
+        case .forbidden: 403
+        case .rateLimited: 429
         }
     }
 }

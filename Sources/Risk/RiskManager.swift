@@ -174,6 +174,19 @@ public enum RiskManager {
         return (state, event)
     }
 
+    /// An operator's pause, halt or flatten: `target` (REDUCING or HALTED) with `cause` until an
+    /// operator resumes. A drawdown or daily-loss state is taken over (the operator's word is the
+    /// stronger one); nothing changes if the state and cause are already these.
+    public static func hold(_ s: RiskState, to target: TradingState, cause: RiskRule, timeMs: Int64, reason: String) -> (RiskState, RiskEvent?) {
+        guard s.trading != target || s.cause != cause else { return (s, nil) }
+        var state = s
+        let event = RiskEvent(timeMs: timeMs, kind: .stateChange, from: s.trading, to: target,
+                              finding: RiskFinding(rule: cause, figures: [], message: "\(cause.rawValue.replacingOccurrences(of: "_", with: " ")) by the operator: \(reason)"))
+        state.trading = target
+        state.cause = cause
+        return (state, event)
+    }
+
     /// An operator's explicit return to ACTIVE (the only way out of HALTED or a drawdown
     /// REDUCING); the high-water mark restarts at the current equity.
     public static func resume(_ s: RiskState, equity: Double, timeMs: Int64, reason: String) -> (RiskState, RiskEvent?) {

@@ -27,6 +27,12 @@ public enum RiskRule: String, Sendable, Equatable, Codable, CaseIterable {
     case noEquity = "no_equity"
     /// The live feed is behind: no new exposure on old prices until it recovers.
     case feedStale = "feed_stale"
+    /// `mlbot control pause`: exits only, until resumed.
+    case operatorPause = "operator_pause"
+    /// `mlbot control halt`: nothing new, open orders cancelled, until resumed.
+    case operatorHalt = "operator_halt"
+    /// `mlbot control flatten`: every position closed, then exits only until resumed.
+    case operatorFlatten = "operator_flatten"
 }
 
 /// One number behind a decision, by name (kept in order, so events print and compare stably).

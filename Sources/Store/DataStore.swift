@@ -97,7 +97,10 @@ public final class DataStore: Sendable {
     /// The model registry.
     public var models: ModelRepository { ModelRepository(pool: pool) }
 
-    /// The engine's orders, fills, positions, equity, signals, risk events, settings, audit and cursor.
+    /// Setting versions, operator commands, control tokens and the audit trail.
+    public var control: ControlRepository { ControlRepository(pool: pool) }
+
+    /// The engine's orders, fills, positions, equity, signals, risk events and cursor.
     public var ledger: LedgerRepository { LedgerRepository(pool: pool) }
 
     /// Bars: import, download and research reads.

@@ -178,39 +178,6 @@ public struct RiskEventRow: Codable, Equatable, Sendable, FetchableRecord, Mutab
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
-/// One version of the operator's settings (JSON body), who made it and why.
-public struct SettingsRow: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "settings"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-    public var version: Int
-    public var body: String
-    public var createdMs: Int64
-    public var actor: String
-    public var reason: String
-
-    public init(version: Int, body: String, createdMs: Int64, actor: String, reason: String) {
-        self.version = version; self.body = body; self.createdMs = createdMs; self.actor = actor; self.reason = reason
-    }
-}
-
-/// One entry of the audit trail.
-public struct AuditRow: Codable, Equatable, Sendable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "audit"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-    public var id: Int64?
-    public var timeMs: Int64
-    public var actor: String
-    public var action: String
-    public var detail: String
-
-    public init(id: Int64? = nil, timeMs: Int64, actor: String, action: String, detail: String) {
-        self.id = id; self.timeMs = timeMs; self.actor = actor; self.action = action; self.detail = detail
-    }
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
-}
 
 /// Where an engine stopped: the last bar-time committed, the settings version it ran with and
 /// its carried state (JSON), written in the same transaction as that bar's outcome.

@@ -23,6 +23,9 @@ public struct LedgerRepository: Sendable {
             .execute(arguments: [r.clientOrderId, r.seq, r.symbol, r.side, r.quantity, r.price, r.fee, r.timeMs])
         try db.cachedStatement(sql: "UPDATE orders SET status = 'filled' WHERE client_order_id = ?").execute(arguments: [r.clientOrderId])
     }
+    public static func markCancelled(_ clientOrderId: String, _ db: Database) throws {
+        try db.execute(sql: "UPDATE orders SET status = 'cancelled' WHERE client_order_id = ?", arguments: [clientOrderId])
+    }
     public static func save(_ r: PositionRow, _ db: Database) throws {
         try db.cachedStatement(sql: "INSERT OR REPLACE INTO positions (account, symbol, quantity, average_price, realized_pnl, cash, fees) VALUES (?, ?, ?, ?, ?, ?, ?)")
             .execute(arguments: [r.account, r.symbol, r.quantity, r.averagePrice, r.realizedPnl, r.cash, r.fees])
@@ -51,8 +54,6 @@ public struct LedgerRepository: Sendable {
         try db.cachedStatement(sql: "INSERT OR REPLACE INTO engine_cursor (engine, last_bar_ms, settings_version, state, updated_ms) VALUES (?, ?, ?, ?, ?)")
             .execute(arguments: [r.engine, r.lastBarMs, r.settingsVersion, r.state, r.updatedMs])
     }
-    public static func insert(_ row: SettingsRow, _ db: Database) throws { try row.insert(db) }
-    public static func insert(_ row: AuditRow, _ db: Database) throws { var r = row; try r.insert(db) }
 
     public func orders() throws -> [OrderRow] { try pool.read { try OrderRow.order(Column("decided_ms"), Column("client_order_id")).fetchAll($0) } }
     public func fills() throws -> [FillRow] { try pool.read { try FillRow.order(Column("time_ms"), Column("client_order_id"), Column("seq")).fetchAll($0) } }
@@ -115,7 +116,5 @@ public struct LedgerRepository: Sendable {
     public func riskEvents(at timeMs: Int64) throws -> [RiskEventRow] {
         try pool.read { try RiskEventRow.filter(Column("time_ms") == timeMs).order(Column("id")).fetchAll($0) }
     }
-    public func settings() throws -> [SettingsRow] { try pool.read { try SettingsRow.order(Column("version")).fetchAll($0) } }
-    public func audit() throws -> [AuditRow] { try pool.read { try AuditRow.order(Column("id")).fetchAll($0) } }
     public func cursor(_ engine: String) throws -> CursorRow? { try pool.read { try CursorRow.fetchOne($0, key: engine) } }
 }

@@ -307,6 +307,58 @@ enum Schema {
                 ALTER TABLE strategies DROP COLUMN paper_max_drawdown;
                 """)
         }
+        m.registerMigration("v8-control") { db in
+            // The control center: each setting change a version of its own (applied_ms: the first
+            // bar it was in force, set by the service in that bar's transaction), operator
+            // commands likewise, named tokens stored only as SHA-256 hashes, and the audit trail.
+            // The v4 settings and audit tables were never written; they are replaced.
+            try db.execute(sql: """
+                DROP TABLE settings;
+                DROP TABLE audit;
+                CREATE TABLE setting_changes (
+                    version    INTEGER PRIMARY KEY CHECK (version >= 2),
+                    key        TEXT    NOT NULL,
+                    strategy   TEXT,
+                    value      TEXT    NOT NULL,
+                    created_ms INTEGER NOT NULL,
+                    actor      TEXT    NOT NULL,
+                    reason     TEXT    NOT NULL,
+                    applied_ms INTEGER
+                );
+                CREATE TABLE operator_commands (
+                    id         INTEGER PRIMARY KEY,
+                    command    TEXT    NOT NULL CHECK (command IN ('pause', 'resume', 'halt', 'flatten')),
+                    created_ms INTEGER NOT NULL,
+                    actor      TEXT    NOT NULL,
+                    reason     TEXT    NOT NULL,
+                    applied_ms INTEGER
+                );
+                CREATE TABLE control_tokens (
+                    name         TEXT    PRIMARY KEY,
+                    role         TEXT    NOT NULL CHECK (role IN ('read', 'control', 'admin')),
+                    sha256       TEXT    NOT NULL UNIQUE,
+                    created_ms   INTEGER NOT NULL,
+                    expires_ms   INTEGER,
+                    last_used_ms INTEGER,
+                    revoked_ms   INTEGER
+                ) WITHOUT ROWID;
+                CREATE TABLE audit (
+                    id        INTEGER PRIMARY KEY,
+                    time_ms   INTEGER NOT NULL,
+                    token     TEXT,
+                    role      TEXT,
+                    source    TEXT    NOT NULL,
+                    action    TEXT    NOT NULL,
+                    key       TEXT,
+                    strategy  TEXT,
+                    old_value TEXT,
+                    new_value TEXT,
+                    reason    TEXT    NOT NULL,
+                    outcome   TEXT    NOT NULL,
+                    status    INTEGER NOT NULL
+                );
+                """)
+        }
         return m
     }
 }

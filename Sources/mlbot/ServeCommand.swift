@@ -69,7 +69,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Strategies to run, separated by commas (default: every paper strategy).") var strategies: String?
     @Option(help: "Instrument grid file (default: config/instruments.yaml if present).") var instruments: String?
     @Option(help: "Log lines on standard error: text, or json (one object per line).") var logFormat: LogFormat = .text
-    @Option(help: "Address the HTTP API listens on (loopback only until the control center's tokens exist).") var host = "127.0.0.1"
+    @Option(help: "Address the HTTP API listens on (another than loopback needs --allow-remote).") var host = "127.0.0.1"
+    @Flag(help: "Allow a non-loopback --host: then every read needs a read token too.") var allowRemote = false
+    @Option(help: "Where the first start writes the admin and read tokens (mode 0600; default: the database path + .tokens).") var tokenFile: String?
     @Option(help: "Port of the HTTP API (0: any free port, printed on standard error).") var port = 8080
     @Flag(help: "After the replay, run `backtest --mode model` over the same strategies and bars and compare every order and fill.")
     var compareBacktest = false
@@ -106,10 +108,12 @@ struct ServeCommand: ParsableCommand {
         @NullWhenAbsent var backtest_parity: String?
     }
 
+    static let loopback: Set<String> = ["127.0.0.1", "localhost", "::1"]
+
     func validate() throws {
         guard paper else { throw ValidationError("give --paper: live trading is not available yet") }
-        guard ["127.0.0.1", "localhost", "::1"].contains(host) else {
-            throw ValidationError("--host \(host): the API binds to loopback only; serving another address needs --allow-remote and a control token, which arrive with the control center")
+        guard allowRemote || Self.loopback.contains(host) else {
+            throw ValidationError("--host \(host) is not loopback: serving another address needs --allow-remote (every call then needs a token; see `mlbot control tokens`)")
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port: expected 0...65535") }
         if feed == .bybit {
@@ -126,7 +130,10 @@ struct ServeCommand: ParsableCommand {
         let lock = try ServiceLock(database: store.path)
         let target: BacktestJob.Target = strategies.map { .names($0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }) } ?? .status(.paper)
         let job = BacktestJob(target: target, mode: .model, from: try from.map(UTCTime.parse), to: try to.map(UTCTime.parse), featuresDirectory: sets.featuresDir)
-        let service = try PaperService(store: store, config: cfg, catalog: try InstrumentCatalog.load(path: instruments), job: job)
+        let inbox = ControlInbox()
+        let service = try PaperService(store: store, config: cfg, catalog: try InstrumentCatalog.load(path: instruments), job: job, inbox: inbox)
+        let tokens = tokenFile ?? ControlClient.defaultTokenFile(database: store.path)
+        let created = try ControlTokens.bootstrap(file: tokens, environment: ProcessInfo.processInfo.environment, nowMs: UTCTime.nowMs(), store: store)
         let logger = Logger(label: "mlbot.serve") { label -> any LogHandler in
             logFormat == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
         }
@@ -138,7 +145,9 @@ struct ServeCommand: ParsableCommand {
                                          modelCreatedMs: $0.model?.createdMs, tradingFromMs: $0.tradeFromMs)
             }))
         let metrics = ServiceMetrics(version: MLBot.configuration.version.isEmpty ? "dev" : MLBot.configuration.version)
-        let context = ControlContext(store: store, status: status, metrics: metrics, limits: cfg.risk, intervalMs: service.strategies[0].interval.milliseconds)
+        let context = ControlContext(store: store, status: status, metrics: metrics, limits: cfg.risk, intervalMs: service.strategies[0].interval.milliseconds,
+                                     baseSettings: EngineSettings(config: cfg), inbox: inbox, readNeedsToken: !Self.loopback.contains(host))
+        if !created.isEmpty { logger.notice("control tokens created", metadata: ["names": "\(created.joined(separator: ","))", "file": "\(tokens)"]) }
         let app = buildApplication(ServerSettings(host: host, port: port), context: context, logger: logger) { port in
             FileHandle.standardError.write(Data("mlbot serve: API on http://\(host):\(port)\n".utf8))
         }

@@ -4,6 +4,8 @@ import Engine
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import HTTPTypes
+import NIOCore
 import Market
 import MarketData
 import Store
@@ -21,15 +23,19 @@ import Testing
 
     /// A store where a rule strategy has traded 2 days of bars through the paper service (the
     /// tight drawdown limit gives /risk events to list).
-    static func context() throws -> ControlContext {
+    static func context() throws -> (ControlContext, token: String) {
         let f = try ServiceFixture("openapi", seed: 3, maxDrawdown: 0.001)
         _ = try ReplayFeed.run(f.service, speed: nil, shouldStop: { false })
         f.status.update { $0.warm = true }
-        return f.context(ServiceMetrics(version: "test"))
+        let token = try ControlTokens.create(name: "admin", role: .admin, nowMs: UTCTime.nowMs(), store: f.store)
+        // An audit row and a revocable token for the list routes to show.
+        try ControlTokens.create(name: "spare", role: .read, nowMs: UTCTime.nowMs(), store: f.store)
+        return (f.context(ServiceMetrics(version: "test")), token)
     }
 
     @Test func everyDocumentedRouteAnswersAsDocumented() async throws {
-        let c = try Self.context()
+        let (c, token) = try Self.context()
+        let auth: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
         let app = Application(router: buildRouter(c))
         try await app.test(.router) { client in
             let doc = try await client.execute(uri: "/openapi.json", method: .get) { r in
@@ -60,12 +66,39 @@ import Testing
                 }
             }
             let paths = doc["paths"] as! [String: [String: Any]]
-            #expect(paths.count == 12)
+            #expect(paths.count == 17)
             let someOrder = try c.store.ledger.orders().first!.clientOrderId
-            for (template, item) in paths.sorted(by: { $0.key < $1.key }) {
+            func documented(_ template: String, _ method: String) -> [String: [String: Any]] {
+                (paths[template]![method] as! [String: Any])["responses"] as! [String: [String: Any]]
+            }
+            /// The answer's status is documented for the route and its body has the documented shape.
+            func conforms(_ r: TestResponse, _ responses: [String: [String: Any]], _ path: String) throws {
+                let code = String(r.status.code)
+                guard let documented = responses[code] else { Issue.record("\(path) answered \(code), documented \(responses.keys.sorted())"); return }
+                let content = documented["content"] as! [String: [String: Any]]
+                guard let json = content["application/json"] else { return }
+                let body = try JSONSerialization.jsonObject(with: Data(buffer: r.body), options: [.fragmentsAllowed])
+                if let a = body as? [Any] { #expect(!a.isEmpty, "\(path): an empty list checks nothing") }
+                let problems = check(body, json["schema"] as! [String: Any], path)
+                #expect(problems.isEmpty, "\(problems)")
+            }
+            // Writes first, so the history and the lists below have rows to check.
+            for (path, body) in [("/control/settings", #"{"key": "confidence", "value": 0.6, "reason": "conformance"}"#),
+                                 ("/control/commands", #"{"command": "pause"}"#),
+                                 ("/control/tokens", #"{"name": "new-one", "role": "control", "expires_in_days": 30}"#)] {
+                try await client.execute(uri: path, method: .post, headers: auth, body: ByteBuffer(string: body)) { r in
+                    #expect(r.status.code < 300, "\(path): \(String(buffer: r.body))")
+                    try conforms(r, documented(path, "post"), path)
+                }
+            }
+            try await client.execute(uri: "/control/tokens/spare", method: .delete, headers: auth) { r in
+                #expect(r.status == .ok)
+                try conforms(r, documented("/control/tokens/{name}", "delete"), "/control/tokens/spare")
+            }
+            for (template, item) in paths.sorted(by: { $0.key < $1.key }) where item["get"] != nil {
                 let path = template.replacingOccurrences(of: "{id}", with: someOrder)
-                let responses = (item["get"] as! [String: Any])["responses"] as! [String: [String: Any]]
-                try await client.execute(uri: path, method: .get) { r in
+                let responses = documented(template, "get")
+                try await client.execute(uri: path, method: .get, headers: template.hasPrefix("/control") ? auth : [:]) { r in
                     let code = String(r.status.code)
                     guard let documented = responses[code] else { Issue.record("\(path) answered \(code), documented \(responses.keys.sorted())"); return }
                     let content = documented["content"] as! [String: [String: Any]]
@@ -76,10 +109,10 @@ import Testing
                     #expect(problems.isEmpty, "\(problems)")
                 }
             }
-            // The documented 400s.
+            // The documented 400s, 401s and 404s.
             for (path, status) in [("/orders?limit=0", HTTPResponse.Status.badRequest), ("/fills?since=later", .badRequest), ("/equity?limit=x", .badRequest),
-                                   ("/orders/no-such-order", .notFound)] {
-                try await client.execute(uri: path, method: .get) { r in
+                                   ("/orders/no-such-order", .notFound), ("/control/settings?key=leverage", .badRequest), ("/control/history", .unauthorized)] {
+                try await client.execute(uri: path, method: .get, headers: path == "/control/history" ? [:] : auth) { r in
                     #expect(r.status == status, "\(path)")
                     let body = try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as! [String: Any]
                     #expect(check(body, ["$ref": "#/components/schemas/Error"], path).isEmpty)
