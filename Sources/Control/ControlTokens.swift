@@ -76,27 +76,41 @@ public enum ControlTokens {
     }
 
     /// The first start's tokens: `MLBOT_ADMIN_TOKEN` / `MLBOT_READ_TOKEN` when set, else new ones
-    /// written to `file` (mode 0600, `name=token` lines). Does nothing once any token exists.
-    /// Returns the names created.
+    /// written to `file` (mode 0600, `name=token` lines). Does nothing once any token exists. The
+    /// file is written (to a temporary name, then renamed) before both rows commit in one
+    /// transaction, so a start killed half-way leaves no token without its file. Returns the names created.
     @discardableResult
     public static func bootstrap(file: String, environment: [String: String], nowMs: Int64, store: DataStore) throws -> [String] {
         guard try store.control.tokens().isEmpty else { return [] }
+        var secrets: [(String, ControlRole, String)] = []
         var lines: [String] = []
         for (name, role, variable) in [("admin", ControlRole.admin, "MLBOT_ADMIN_TOKEN"), ("read", ControlRole.read, "MLBOT_READ_TOKEN")] {
             if let given = environment[variable], !given.isEmpty {
-                try create(name: name, role: role, secret: given, nowMs: nowMs, store: store)
+                guard given.count >= 16 else { throw Failure(.badInput, "\(variable): expected a token of at least 16 characters") }
+                secrets.append((name, role, given))
             } else {
-                lines.append("\(name)=" + (try create(name: name, role: role, nowMs: nowMs, store: store)))
+                let t = try generate()
+                secrets.append((name, role, t))
+                lines.append("\(name)=\(t)")
             }
         }
-        guard !lines.isEmpty else { return ["admin", "read"] }
-        let fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0 else { throw Failure(.internal, "\(file): cannot write the bootstrap tokens (\(String(cString: strerror(errno))))") }
-        defer { close(fd) }
-        fchmod(fd, 0o600)
-        let text = Array((lines.joined(separator: "\n") + "\n").utf8)
-        guard write(fd, text, text.count) == text.count else { throw Failure(.internal, "\(file): short write of the bootstrap tokens") }
-        return ["admin", "read"]
+        if !lines.isEmpty {
+            let temporary = file + ".tmp"
+            let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            guard fd >= 0 else { throw Failure(.internal, "\(file): cannot write the bootstrap tokens (\(String(cString: strerror(errno))))") }
+            fchmod(fd, 0o600)
+            let text = Array((lines.joined(separator: "\n") + "\n").utf8)
+            let written = write(fd, text, text.count)
+            fsync(fd)
+            close(fd)
+            guard written == text.count, rename(temporary, file) == 0 else { throw Failure(.internal, "\(file): could not write the bootstrap tokens") }
+        }
+        try store.control.write { db in
+            for (name, role, secret) in secrets {
+                try ControlRepository.save(ControlTokenRow(name: name, role: role.rawValue, sha256: Digest.sha256Hex(secret), createdMs: nowMs), db)
+            }
+        }
+        return secrets.map(\.0)
     }
 
     /// The token for `name` in a bootstrap or token file (`name=token` lines; a file of one bare line is that token).

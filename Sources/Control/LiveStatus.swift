@@ -17,6 +17,10 @@ public struct ServiceSnapshot: Sendable, Codable, Equatable {
         public let tradingFromMs: Int64
         @NullWhenAbsent public var lastProbability: Double?
         @NullWhenAbsent public var lastTarget: Double?
+        /// The confidence threshold the last signal was judged against (the settings in force).
+        @NullWhenAbsent public var lastThreshold: Double?
+        /// Whether the operator left it enabled (a disabled one only exits).
+        public var enabled = true
         public var pnl: Double
 
         public init(name: String, symbol: String, interval: String, model: String?, modelCreatedMs: Int64?, tradingFromMs: Int64) {

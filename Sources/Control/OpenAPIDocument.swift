@@ -236,7 +236,7 @@ components:
         strategies: {type: array, items: {$ref: "#/components/schemas/Strategy"}}
     Strategy:
       type: object
-      required: [name, symbol, interval, model, model_created_ms, trading_from_ms, last_probability, last_target, pnl]
+      required: [name, symbol, interval, model, model_created_ms, trading_from_ms, last_probability, last_target, last_threshold, enabled, pnl]
       properties:
         name: {type: string}
         symbol: {type: string}
@@ -246,6 +246,8 @@ components:
         trading_from_ms: {type: integer}
         last_probability: {type: number, nullable: true}
         last_target: {type: number, nullable: true}
+        last_threshold: {type: number, nullable: true, description: the confidence threshold in force at the last signal}
+        enabled: {type: boolean, description: false after `control strategy disable` (exits only)}
         pnl: {type: number}
     Position:
       type: object

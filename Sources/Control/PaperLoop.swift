@@ -76,7 +76,12 @@ public final class PaperLoop: Service, Sendable {
                 s.equity = out.equity; s.dayStartEquity = risk.dayStartEquity; s.highWaterMark = risk.highWaterMark
                 s.trading = risk.trading; s.tradingCause = risk.cause?.rawValue; s.lastBarMs = out.timeMs
                 s.lastCommitMs = UTCTime.nowMs(); s.barTimes += 1
-                for sig in out.signals { s.strategies[sig.strategy].lastProbability = sig.probability.isNaN ? nil : sig.probability; s.strategies[sig.strategy].lastTarget = sig.target }
+                for sig in out.signals {
+                    s.strategies[sig.strategy].lastProbability = sig.probability.isNaN ? nil : sig.probability
+                    s.strategies[sig.strategy].lastTarget = sig.target
+                    s.strategies[sig.strategy].lastThreshold = sig.threshold
+                }
+                for k in s.strategies.indices { s.strategies[k].enabled = !settings.disabled.contains(s.strategies[k].name) }
                 for k in s.strategies.indices { s.strategies[k].pnl = state.pnl(strategy: k) }
             }
             if risk.trading != trading {

@@ -69,9 +69,10 @@ struct ControlStatus: ParsableCommand {
                      (s["equity"] as? Double) ?? 0, (s["pnl_today"] as? Double) ?? 0, ((s["drawdown"] as? Double) ?? 0) * 100,
                      ((s["max_drawdown"] as? Double) ?? 0) * 100, ((s["daily_loss"] as? Double) ?? 0) * 100, ((s["max_daily_loss"] as? Double) ?? 0) * 100))
         print("confidence \(s["confidence"].map { $0 is NSNull ? "each strategy's own" : cell($0) } ?? "–")")
-        var t = TextTable(["strategy", "symbol", "model", "last p", "target", "P&L"])
+        var t = TextTable(["strategy", "symbol", "enabled", "model", "last p", "threshold", "target", "P&L"])
         for st in (s["strategies"] as? [[String: Any]]) ?? [] {
-            t.add([cell(st["name"]), cell(st["symbol"]), cell(st["model"]), cell(st["last_probability"]), cell(st["last_target"]), cell(st["pnl"])])
+            t.add([cell(st["name"]), cell(st["symbol"]), cell(st["enabled"]), cell(st["model"]), cell(st["last_probability"]), cell(st["last_threshold"]),
+                   cell(st["last_target"]), String(format: "%.2f", (st["pnl"] as? Double) ?? 0)])
         }
         t.print()
         let positions = ((try? JSONSerialization.jsonObject(with: Data(try client.get("/positions")))) as? [[String: Any]]) ?? []
