@@ -9,6 +9,7 @@ import Synchronization
 /// for a minute from its last failure. The clock is injected.
 public final class FailureLimiter: Sendable {
     private let failures = Mutex<[String: [Int64]]>([:])
+    private let noticed = Mutex<[String: Int64]>([:])
     public let limit: Int
     public let windowMs: Int64
 
@@ -17,8 +18,18 @@ public final class FailureLimiter: Sendable {
     public func blocked(_ address: String, nowMs: Int64) -> Bool {
         failures.withLock { f in
             let recent = (f[address] ?? []).filter { nowMs - $0 < windowMs }
-            f[address] = recent
+            f[address] = recent.isEmpty ? nil : recent
             return recent.count > limit
+        }
+    }
+
+    /// Whether a 429 for `address` should go into the audit trail: once per window, so a flood of
+    /// refused calls cannot flood the store.
+    public func shouldRecordBlock(_ address: String, nowMs: Int64) -> Bool {
+        noticed.withLock { n in
+            if let last = n[address], nowMs - last < windowMs { return false }
+            n[address] = nowMs
+            return true
         }
     }
 
@@ -51,6 +62,7 @@ struct AccessGuard: RouterMiddleware {
         let action = "\(request.method) \(request.uri.path)"
         func refuse(_ kind: ErrorKind, _ message: String, token: String?, tokenRole: ControlRole?, outcome: String) -> Response {
             if kind != .rateLimited { c.limiter.fail(address, nowMs: now) }
+            if kind == .rateLimited && !c.limiter.shouldRecordBlock(address, nowMs: now) { return API.error(message, kind: kind) }
             try? c.store.control.write { db in
                 try ControlRepository.insert(AuditRow(timeMs: now, token: token, role: tokenRole?.rawValue, source: address, action: action,
                                                       reason: message, outcome: outcome, status: kind.httpStatus), db)

@@ -43,12 +43,7 @@ public enum ControlActions {
 
     /// The stored changes, parsed, in version order.
     public static func changes(_ store: DataStore) throws -> [SettingChange] {
-        try store.control.changes().map { row in
-            guard let key = SettingKey(rawValue: row.key), let value = try? key.parse(row.value) else {
-                throw Failure(.internal, "stored setting version \(row.version) (\(row.key) = \(row.value)) is not one this binary knows")
-            }
-            return SettingChange(version: row.version, key: key, strategy: row.strategy, value: value)
-        }
+        try store.control.changes().map(SettingChange.init)
     }
 
     /// Validates, checks the role, and (unless a dry run or unchanged) stores the change and its

@@ -52,7 +52,10 @@ public enum ControlTokens {
         guard let row = match, let role = ControlRole(rawValue: row.role) else { return .unknown }
         if row.revokedMs != nil { return .revoked(row.name) }
         if let e = row.expiresMs, e <= nowMs { return .expired(row.name) }
-        try store.control.write { try ControlRepository.touch(token: row.name, atMs: nowMs, $0) }
+        // At most one write a minute per token: a polling client must not queue writes beside the bar loop's commits.
+        if row.lastUsedMs.map({ nowMs - $0 >= 60_000 }) ?? true {
+            try store.control.write { try ControlRepository.touch(token: row.name, atMs: nowMs, $0) }
+        }
         return .ok(Caller(name: row.name, role: role))
     }
 

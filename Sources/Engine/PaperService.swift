@@ -59,7 +59,6 @@ public final class PaperService {
     /// Told by the control API when it stored a change or a command.
     public let inbox: ControlInbox
     private var seenInbox = -1
-    private let baseSettings: EngineSettings
     private var appliedChanges: [SettingChange] = []
     private var pendingChanges: [SettingChange] = []
     private var pendingCommands: [(id: Int64, command: OperatorCommand)] = []
@@ -88,8 +87,7 @@ public final class PaperService {
         self.engine = engine
         self.inbox = inbox
         strategies = try job.prepare(store: store, config: config)
-        baseSettings = EngineSettings(config: config)
-        settings = baseSettings
+        settings = EngineSettings(config: config)
         let (initial, series, startMs) = try StrategyBacktest.initialState(strategies, catalog: catalog, config: config, settings: settings)
         state = initial
         session = ServiceSession(strategies: strategies.map(\.name), startMs: startMs, from: job.from)
@@ -122,7 +120,7 @@ public final class PaperService {
         while let (t, bars) = merged.next(to: cursor.lastBarMs) {
             chain(bars)
             var applying: [SettingChange] = []
-            while nextChange < changes.count, changes[nextChange].appliedMs! <= t { applying.append(try Self.parse(changes[nextChange])); nextChange += 1 }
+            while nextChange < changes.count, changes[nextChange].appliedMs! <= t { applying.append(try SettingChange(changes[nextChange])); nextChange += 1 }
             if !applying.isEmpty { appliedChanges += applying; settings = EngineSettings.applying(applying, to: settings) }
             let due = try (commands[t] ?? []).map { try Self.parse($0) }
             BarCycle.step(&state, time: t, bars: bars, settings: settings, feedStale: stale.contains(t), commands: due, into: &out)
@@ -136,13 +134,6 @@ public final class PaperService {
         try recordLineage()
     }
 
-    static func parse(_ row: SettingChangeRow) throws -> SettingChange {
-        guard let key = SettingKey(rawValue: row.key), let value = try? key.parse(row.value) else {
-            throw Failure(.internal, "setting change version \(row.version) (\(row.key) = \(row.value)) is not one this binary knows")
-        }
-        return SettingChange(version: row.version, key: key, strategy: row.strategy, value: value)
-    }
-
     static func parse(_ row: OperatorCommandRow) throws -> OperatorCommand {
         guard let c = OperatorCommand(rawValue: row.command) else { throw Failure(.internal, "operator command \(row.id ?? 0) '\(row.command)' is not one this binary knows") }
         return c
@@ -152,7 +143,7 @@ public final class PaperService {
     /// control API says there are new ones, and once at the first step).
     private func loadPending() throws {
         let applied = appliedChanges.last?.version ?? 1
-        pendingChanges = try store.control.changes().filter { $0.version > applied }.map(Self.parse)
+        pendingChanges = try store.control.changes().filter { $0.version > applied }.map(SettingChange.init)
         pendingCommands = try store.control.commands().filter { $0.appliedMs == nil }.map { ($0.id!, try Self.parse($0)) }
     }
 

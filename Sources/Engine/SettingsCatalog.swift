@@ -1,6 +1,7 @@
 import Foundation
 import Market
 import Risk
+import Store
 
 /// The settings an operator may change while the service runs: each with a type, a range, a
 /// default, a one-line description, and which way is tighter (a `control` token may only tighten
@@ -164,6 +165,16 @@ public struct SettingChange: Sendable, Equatable {
 
     public init(version: Int, key: SettingKey, strategy: String?, value: SettingValue) {
         self.version = version; self.key = key; self.strategy = strategy; self.value = value
+    }
+}
+
+extension SettingChange {
+    /// A stored change, parsed; a row this binary cannot read (a newer one wrote it) is an error naming it.
+    public init(_ row: SettingChangeRow) throws {
+        guard let key = SettingKey(rawValue: row.key), let value = try? key.parse(row.value) else {
+            throw Failure(.internal, "stored setting version \(row.version) (\(row.key) = \(row.value)) is not one this binary knows")
+        }
+        self.init(version: row.version, key: key, strategy: row.strategy, value: value)
     }
 }
 

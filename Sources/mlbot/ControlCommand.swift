@@ -69,9 +69,11 @@ struct ControlStatus: ParsableCommand {
                      (s["equity"] as? Double) ?? 0, (s["pnl_today"] as? Double) ?? 0, ((s["drawdown"] as? Double) ?? 0) * 100,
                      ((s["max_drawdown"] as? Double) ?? 0) * 100, ((s["daily_loss"] as? Double) ?? 0) * 100, ((s["max_daily_loss"] as? Double) ?? 0) * 100))
         print("confidence \(s["confidence"].map { $0 is NSNull ? "each strategy's own" : cell($0) } ?? "–")")
-        var t = TextTable(["strategy", "symbol", "enabled", "model", "last p", "threshold", "target", "P&L"])
+        var t = TextTable(["strategy", "symbol", "enabled", "model", "model age", "last p", "threshold", "target", "P&L"])
+        let now = Double(UTCTime.nowMs())
         for st in (s["strategies"] as? [[String: Any]]) ?? [] {
-            t.add([cell(st["name"]), cell(st["symbol"]), cell(st["enabled"]), cell(st["model"]), cell(st["last_probability"]), cell(st["last_threshold"]),
+            let age = (st["model_created_ms"] as? NSNumber).map { String(format: "%.1f d", (now - $0.doubleValue) / 86_400_000) } ?? "–"
+            t.add([cell(st["name"]), cell(st["symbol"]), cell(st["enabled"]), cell(st["model"]), age, cell(st["last_probability"]), cell(st["last_threshold"]),
                    cell(st["last_target"]), String(format: "%.2f", (st["pnl"] as? Double) ?? 0)])
         }
         t.print()
