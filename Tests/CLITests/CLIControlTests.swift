@@ -9,13 +9,7 @@ import Testing
         let w = try CLIServeTests.workspace("control-e2e")
         let slow = w.args.map { $0 == "max" ? "3000" : $0 }    // 20 ms a bar
         let p = try Spawned(slow, in: w.dir, label: "serve")
-        var base: String?
-        for _ in 0..<200 where base == nil {
-            try await Task.sleep(nanoseconds: 50_000_000)
-            let err = (try? String(contentsOf: p.err, encoding: .utf8)) ?? ""
-            if let r = err.range(of: "API on ") { base = String(err[r.upperBound...].prefix { !$0.isWhitespace }) }
-        }
-        let api = try #require(base, "no API address on standard error")
+        let api = try await p.apiAddress()
         let connect = ["--url", api, "--db", w.db]
         // The service wrote its first tokens beside the database, readable by its user only.
         let tokens = w.db + ".tokens"
@@ -69,13 +63,7 @@ import Testing
         #expect(offline.status == 0 && offline.out.contains("settings version 3"), "\(offline.out) \(offline.err)")
         // The restart rebuilds through the stored changes, keeps 0.7 and picks up the offline one.
         let p2 = try Spawned(slow, in: w.dir, label: "serve2")
-        var base2: String?
-        for _ in 0..<200 where base2 == nil {
-            try await Task.sleep(nanoseconds: 50_000_000)
-            let err = (try? String(contentsOf: p2.err, encoding: .utf8)) ?? ""
-            if let r = err.range(of: "API on ") { base2 = String(err[r.upperBound...].prefix { !$0.isWhitespace }) }
-        }
-        let api2 = try #require(base2)
+        let api2 = try await p2.apiAddress()
         var after = ""
         for _ in 0..<100 {
             after = try CLI.run(["control", "status", "--json", "--url", api2, "--db", w.db], in: w.dir).out

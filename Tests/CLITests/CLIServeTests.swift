@@ -29,6 +29,16 @@ final class Spawned {
 
     func signal(_ s: Int32) { kill(process.processIdentifier, s) }
 
+    /// The API's address, once `serve` has printed it on standard error (within 10 s).
+    func apiAddress() async throws -> String {
+        for _ in 0..<200 {
+            let text = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
+            if let r = text.range(of: "API on ") { return String(text[r.upperBound...].prefix { !$0.isWhitespace }) }
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        throw Failure(.internal, "no API address on standard error: \((try? String(contentsOf: err, encoding: .utf8)) ?? "")")
+    }
+
     func wait() -> (status: Int32, out: String, err: String) {
         process.waitUntilExit()
         return (process.terminationStatus, (try? String(contentsOf: out, encoding: .utf8)) ?? "", (try? String(contentsOf: err, encoding: .utf8)) ?? "")
@@ -108,13 +118,7 @@ final class Spawned {
         let slow = w.args.map { $0 == "max" ? "20000" : $0 }    // 20000× real time: 3 ms a bar
         let p = try Spawned(slow, in: w.dir, label: "term")
         // The API over its real (random) port while the loop runs.
-        var base: String?
-        for _ in 0..<100 where base == nil {
-            try await Task.sleep(nanoseconds: 50_000_000)
-            let err = (try? String(contentsOf: p.err, encoding: .utf8)) ?? ""
-            if let r = err.range(of: "API on ") { base = String(err[r.upperBound...].prefix { !$0.isWhitespace }) }
-        }
-        let api = try #require(base, "no API address on standard error")
+        let api = try await p.apiAddress()
         func get(_ path: String) async throws -> (Int, String) {
             let (data, response) = try await URLSession.shared.data(from: URL(string: api + path)!)
             return ((response as! HTTPURLResponse).statusCode, String(decoding: data, as: UTF8.self))
