@@ -100,3 +100,38 @@ loaded=$(python3 -c "print(f'{$bars / ($t1 - $t0):.0f}')")
 echo "  replay under load: $loaded bar-times/s; drop $(python3 -c "print(f'{(1 - $loaded / $alone) * 100:.1f}')") %"
 echo "  wrk: $(grep 'Requests/sec' "$work/wrk.txt" | awk '{print $2}') requests/s; latency $(grep -E '^ +50%' "$work/wrk.txt" | awk '{print "p50 " $2}'), $(grep -E '^ +99%' "$work/wrk.txt" | awk '{print "p99 " $2}')"
 echo "  (wrk ran for ${duration} s, the whole replay; after it ended wrk's connections fail: $(grep -E 'Socket errors|Non-2xx' "$work/wrk.txt" || echo 'no errors'))"
+
+echo
+echo "== the same replay under a paced load: 200 requests/s (a busy dashboard and scrapers), same two routes"
+cp "$base" "$work/paced-load.sqlite"
+t0=$(date +%s.%N)
+"$mlbot" "${serve_args[@]}" --db "$work/paced-load.sqlite" --speed max --json >"$work/paced-load.json" 2>"$work/paced-load.err" &
+pid=$!
+api=""
+for _ in $(seq 1 600); do api="$(sed -n 's/.*API on \(http[^ ]*\).*/\1/p' "$work/paced-load.err" | head -n 1)"; [ -n "$api" ] && break; sleep 0.02; done
+read_token="$(sed -n 's/^read=//p' "$work/paced-load.sqlite.tokens")"
+python3 - "$api" "$read_token" "$pid" <<'EOF2'
+import os, sys, time, urllib.request
+api, token, pid = sys.argv[1], sys.argv[2], int(sys.argv[3])
+paths, lat, k = ["/status", "/control/settings"], [], 0
+start = time.perf_counter()
+while True:
+    try: os.kill(pid, 0)
+    except OSError: break
+    due = start + k / 200
+    now = time.perf_counter()
+    if due > now: time.sleep(due - now)
+    t = time.perf_counter()
+    try:
+        with urllib.request.urlopen(urllib.request.Request(api + paths[k % 2], headers={"Authorization": "Bearer " + token}), timeout=5) as r: r.read()
+    except Exception:
+        break
+    lat.append((time.perf_counter() - t) * 1000); k += 1
+lat.sort()
+if lat: print(f"  paced client: {len(lat)} requests, p50 {lat[len(lat)//2]:.2f} ms, p99 {lat[min(len(lat)-1, int(.99*len(lat)))]:.2f} ms")
+EOF2
+wait "$pid"
+t1=$(date +%s.%N)
+bars=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["bar_times"])' "$work/paced-load.json")
+paced=$(python3 -c "print(f'{$bars / ($t1 - $t0):.0f}')")
+echo "  replay under 200 requests/s: $paced bar-times/s; drop $(python3 -c "print(f'{(1 - $paced / $alone) * 100:.1f}')") %"

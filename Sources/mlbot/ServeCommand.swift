@@ -139,11 +139,13 @@ struct ServeCommand: ParsableCommand {
         }
         let status = LiveStatus(ServiceSnapshot(
             mode: "paper", feed: feed.rawValue, database: store.path, startedMs: UTCTime.nowMs(), equity: service.state.ledger.equity(service.state.lastClose),
-            maxDrawdown: cfg.risk.maxDrawdown, maxDailyLoss: cfg.risk.maxDailyLoss, confidence: service.settings.confidence,
+            maxDrawdown: service.settings.risk.maxDrawdown, maxDailyLoss: service.settings.risk.maxDailyLoss, confidence: service.settings.confidence,
             strategies: service.strategies.map {
                 ServiceSnapshot.Strategy(name: $0.name, symbol: $0.symbol.name, interval: $0.interval.name, model: $0.model.map { "\($0.name)@\($0.version)" },
                                          modelCreatedMs: $0.model?.createdMs, tradingFromMs: $0.tradeFromMs)
             }))
+        // A restarted service is already under its stored changes.
+        status.update { $0.settingsVersion = service.settings.version }
         let metrics = ServiceMetrics(version: MLBot.configuration.version.isEmpty ? "dev" : MLBot.configuration.version)
         let context = ControlContext(store: store, status: status, metrics: metrics, limits: cfg.risk, intervalMs: service.strategies[0].interval.milliseconds,
                                      baseSettings: EngineSettings(config: cfg), inbox: inbox, readNeedsToken: !Self.loopback.contains(host))
