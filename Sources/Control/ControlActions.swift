@@ -48,7 +48,9 @@ public enum ControlActions {
 
     /// Validates, checks the role, and (unless a dry run or unchanged) stores the change and its
     /// audit row together. A refusal throws a kinded error and stores nothing but its audit row.
-    public static func set(_ r: SetRequest, by actor: Actor, base: EngineSettings, strategies: [String], nowMs: Int64, store: DataStore) throws -> SetResult {
+    /// `rules` names the rule strategies, which take no confidence of their own.
+    public static func set(_ r: SetRequest, by actor: Actor, base: EngineSettings, strategies: [String], rules: Set<String> = [], nowMs: Int64,
+                           store: DataStore) throws -> SetResult {
         func refuse(_ kind: ErrorKind, _ message: String) -> Failure {
             try? audit(store, nowMs, actor, action: "set", key: r.key, strategy: r.strategy, old: nil, new: r.value, reason: message,
                        outcome: kind == .forbidden ? "forbidden" : "invalid", status: kind.httpStatus)
@@ -60,6 +62,9 @@ public enum ControlActions {
         if let s = r.strategy {
             guard key.perStrategy else { throw refuse(.badInput, "strategy: \(key.rawValue) is global; only \(SettingKey.allCases.filter(\.perStrategy).map(\.rawValue).joined(separator: ", ")) may be set per strategy") }
             guard strategies.contains(s) else { throw refuse(.badInput, "strategy: '\(s)' is not one this service trades (\(strategies.joined(separator: ", ")))") }
+            if key == .confidence && rules.contains(s) {
+                throw refuse(.badInput, "strategy: \(s) is a rule strategy (its p is 0, ½ or 1); confidence applies to model strategies")
+            }
         } else if key.onlyPerStrategy {
             throw refuse(.badInput, "strategy: \(key.rawValue) is set per strategy; name one")
         }

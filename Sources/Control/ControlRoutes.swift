@@ -21,7 +21,8 @@ enum ControlRoutes {
             let body = try await Body(request, context)
             let r = ControlActions.SetRequest(key: try body.string("key"), value: try body.text("value"), strategy: try body.optionalString("strategy"),
                                               reason: try body.optionalString("reason"), dryRun: try body.optionalBool("dry_run") ?? false)
-            let result = try ControlActions.set(r, by: actor(context), base: c.baseSettings, strategies: strategyNames(c), nowMs: c.clock(), store: c.store)
+            let rules = Set(c.status.snapshot.strategies.filter { $0.model == nil }.map(\.name))
+            let result = try ControlActions.set(r, by: actor(context), base: c.baseSettings, strategies: strategyNames(c), rules: rules, nowMs: c.clock(), store: c.store)
             if result.applied { c.inbox.notify() }
             return try API.json(result)
         }

@@ -93,7 +93,8 @@ public enum BarCycle {
             let reference = s.referenceOf[k] >= 0 ? s.lastLogClose[s.referenceOf[k]] : .nan
             let input = InputBar(time: time, open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: bar.volume,
                                  logClose: s.lastLogClose[i], referenceLogClose: reference)
-            let threshold = ConfidenceGate.threshold(strategy: runtime.name, own: runtime.rules.threshold, settings: settings)
+            let threshold = runtime.followsConfidence ? ConfidenceGate.threshold(strategy: runtime.name, own: runtime.rules.threshold, settings: settings)
+                : runtime.rules.threshold
             guard var target = runtime.step(input, threshold: threshold) else { continue }
             if flatten { target = 0 }
             else if !settings.disabled.isEmpty, settings.disabled.contains(runtime.name) { target = exitsOnly(target, from: s.previousTarget[k]) }

@@ -42,7 +42,7 @@ public enum SettingKey: String, Sendable, CaseIterable, Codable {
 
     public var description: String {
         switch self {
-        case .confidence: "probability a model signal needs before it trades (over each strategy's own threshold)"
+        case .confidence: "probability a model strategy's signal needs before it trades (over its own threshold; rule strategies keep theirs)"
         case .maxDrawdown: "drawdown from the equity high-water mark that stops new risk (fraction)"
         case .maxDailyLoss: "loss since the UTC day began that allows only reducing orders until the next day (fraction)"
         case .maxCorrelation: "return correlation above which two same-direction positions count as one risk"

@@ -22,6 +22,12 @@ public final class StrategyRuntime {
     public private(set) var lastTarget = 0.0
 
     private let source: SignalSource
+    /// A rule's "probability" is 0, ½ or 1, so a confidence threshold means nothing to it (and 0.5
+    /// would turn its neutral into long): the operator's confidence applies to models only.
+    public var followsConfidence: Bool {
+        if case .rule = source { return false }
+        return true
+    }
     private let features: FeatureStream?
     /// Columns of the feature stream's row that the model (or rule) reads, in its order.
     private let columns: [Int]

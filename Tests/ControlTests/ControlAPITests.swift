@@ -62,6 +62,7 @@ import Testing
                                  (#"{"key": "leverage", "value": 3}"#, "key: unknown setting 'leverage'"),
                                  (#"{"key": "max-drawdown", "value": 0.1, "strategy": "e"}"#, "max-drawdown is global"),
                                  (#"{"key": "confidence", "value": 0.7, "strategy": "nope"}"#, "'nope' is not one this service trades"),
+                                 (#"{"key": "confidence", "value": 0.7, "strategy": "e"}"#, "e is a rule strategy"),
                                  (#"{"key": "portfolio-method", "value": "magic"}"#, "expected one of equal | inverse-vol")] {
                 try await client.execute(uri: "/control/settings", method: .post, headers: Self.headers(admin), body: ByteBuffer(string: body)) { r in
                     #expect(r.status == .badRequest && String(buffer: r.body).contains(says), "\(body) → \(String(buffer: r.body))")
@@ -134,7 +135,9 @@ import Testing
         #expect(try f.store.ledger.signals().filter { $0.timeMs <= lastBefore }.allSatisfy { $0.settingsVersion == 1 })
         for _ in 0..<30 { _ = try service.step() }
         let after = try f.store.ledger.signals().filter { $0.timeMs > lastBefore }
-        #expect(!after.isEmpty && after.allSatisfy { $0.threshold == 0.7 && $0.settingsVersion == 2 })
+        // In force from the next bar (the lineage says so); "e" is a rule strategy, whose 0/½/1 keeps its own threshold.
+        let own = try #require(try f.store.ledger.signals().first?.threshold)
+        #expect(!after.isEmpty && after.allSatisfy { $0.threshold == own && $0.settingsVersion == 2 } && service.settings.confidence == 0.7)
         #expect(try f.store.control.changes()[0].appliedMs == lastBefore + 60_000)
         // A restart rebuilds through the same bars with the setting from the bar it applied at, and keeps it.
         let again = try f.restarted()
