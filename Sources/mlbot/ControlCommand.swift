@@ -79,8 +79,11 @@ struct ControlStatus: ParsableCommand {
         t.print()
         let positions = ((try? JSONSerialization.jsonObject(with: Data(try client.get("/positions")))) as? [[String: Any]]) ?? []
         if !positions.isEmpty {
-            var p = TextTable(["symbol", "quantity", "average price"])
-            for x in positions { p.add([cell(x["symbol"]), cell(x["quantity"]), cell(x["average_price"])]) }
+            var p = TextTable(["account", "symbol", "quantity", "average price"])
+            for x in positions {
+                let account = cell(x["account"])
+                p.add([account.isEmpty ? "(account)" : account, cell(x["symbol"]), cell(x["quantity"]), account.isEmpty ? cell(x["average_price"]) : ""])
+            }
             p.print()
         }
         let risk = ((try? JSONSerialization.jsonObject(with: Data(try client.get("/risk")))) as? [String: Any]) ?? [:]
