@@ -121,26 +121,20 @@ public enum ControlActions {
             try? audit(store, nowMs, actor, action: name, key: nil, strategy: nil, old: nil, new: nil, reason: "unknown command", outcome: "invalid", status: 400)
             throw Failure(.badInput, "command: unknown '\(name)'; expected one of \(commandNames.joined(separator: ", "))")
         }
-        let pending = try store.control.commands().filter { $0.appliedMs == nil }.map(\.command)
-        // What the state will be once the pending commands are applied.
-        var state = trading, why = cause
-        for p in pending {
-            switch OperatorCommand(rawValue: p) {
-            case .pause?: if state != .halted || why != RiskRule.operatorHalt.rawValue { state = .reducing; why = RiskRule.operatorPause.rawValue }
-            case .halt?: state = .halted; why = RiskRule.operatorHalt.rawValue
-            case .flatten?: state = .reducing; why = RiskRule.operatorFlatten.rawValue
-            case .resume?: state = .active; why = nil
-            case nil: break
-            }
-        }
+        let pending = try store.control.pendingCommands().compactMap { OperatorCommand(rawValue: $0.command) }
+        // What the state will be once the pending commands are applied, by the rule the bar cycle applies.
+        var state = RiskState(equity: 0, timeMs: nowMs)
+        state.trading = trading
+        state.cause = cause.flatMap(RiskRule.init(rawValue:))
+        for p in pending { state = p.apply(to: state, equity: 0, timeMs: nowMs).0 }
         let unchanged: String?
         switch command {
-        case .pause: unchanged = state == .reducing && why == RiskRule.operatorPause.rawValue ? "already paused (REDUCING, operator_pause)" : nil
-        case .halt: unchanged = state == .halted && why == RiskRule.operatorHalt.rawValue ? "already halted (HALTED, operator_halt)" : nil
-        case .resume: unchanged = state == .active ? "already ACTIVE" : nil
+        case .pause: unchanged = state.trading == .reducing && state.cause == .operatorPause ? "already paused (REDUCING, operator_pause)" : nil
+        case .halt: unchanged = state.trading == .halted && state.cause == .operatorHalt ? "already halted (HALTED, operator_halt)" : nil
+        case .resume: unchanged = state.trading == .active ? "already ACTIVE" : nil
         case .flatten:
-            unchanged = pending.last == "flatten" ? "a flatten is already waiting for the next bar"
-                : !holdingPositions && state == .reducing && why == RiskRule.operatorFlatten.rawValue ? "already flat (REDUCING, operator_flatten)" : nil
+            unchanged = pending.last == .flatten ? "a flatten is already waiting for the next bar"
+                : !holdingPositions && state.trading == .reducing && state.cause == .operatorFlatten ? "already flat (REDUCING, operator_flatten)" : nil
         }
         if let unchanged {
             try audit(store, nowMs, actor, action: name, key: nil, strategy: nil, old: nil, new: nil, reason: reason ?? "", outcome: "unchanged", status: 200)

@@ -10,12 +10,13 @@ import Store
 enum ControlRoutes {
     static func add(to router: Router<ControlRequestContext>, _ c: ControlContext) {
         router.get("/control/settings") { request, _ in
-            let list = EffectiveSetting.list(base: c.baseSettings, changes: try ControlActions.changes(c.store))
+            let changes = try ControlActions.changes(c.store)
+            var list = EffectiveSetting.list(base: c.baseSettings, changes: changes)
             if let key = request.uri.queryParameters.get("key") {
                 guard SettingKey(rawValue: key) != nil else { throw Failure(.badInput, "key: unknown setting '\(key)'") }
-                return try API.json(Settings(settingsVersion: version(c), settings: list.filter { $0.key == key }))
+                list = list.filter { $0.key == key }
             }
-            return try API.json(Settings(settingsVersion: version(c), settings: list))
+            return try API.json(Settings(settingsVersion: changes.last?.version ?? 1, settings: list))
         }
         router.post("/control/settings") { request, context in
             let body = try await Body(request, context)
@@ -75,8 +76,6 @@ enum ControlRoutes {
 
     static func strategyNames(_ c: ControlContext) -> [String] { c.status.snapshot.strategies.map(\.name) }
 
-    static func version(_ c: ControlContext) throws -> Int { try c.store.control.changes().last?.version ?? 1 }
-
     struct Settings: Encodable { let settingsVersion: Int; let settings: [EffectiveSetting] }
     struct History: Encodable { let entries: [HistoryEntry] }
     struct HistoryEntry: Encodable {
@@ -125,9 +124,6 @@ struct Body {
         self.init(object: object)
     }
 
-    /// JSON `true`/`false` arrive as NSNumbers of type char (`c`); numbers never do.
-    static func isBoolean(_ n: NSNumber) -> Bool { String(cString: n.objCType) == "c" }
-
     private func name(_ field: String) -> String { path.isEmpty ? field : "\(path).\(field)" }
 
     func string(_ field: String) throws -> String {
@@ -143,19 +139,19 @@ struct Body {
     func text(_ field: String) throws -> String {
         switch object[field] {
         case let s as String: return s
-        case let n as NSNumber where Self.isBoolean(n): return n.boolValue ? "true" : "false"
+        case let n as NSNumber where n.isJSONBoolean: return n.boolValue ? "true" : "false"
         case let n as NSNumber: return n.stringValue
         default: throw Failure(.badInput, "\(name(field)): required (a string, number or boolean)")
         }
     }
     func optionalBool(_ field: String) throws -> Bool? {
         guard let v = object[field], !(v is NSNull) else { return nil }
-        guard let n = v as? NSNumber, Self.isBoolean(n) else { throw Failure(.badInput, "\(name(field)): expected true or false") }
+        guard let n = v as? NSNumber, n.isJSONBoolean else { throw Failure(.badInput, "\(name(field)): expected true or false") }
         return n.boolValue
     }
     func optionalNumber(_ field: String) throws -> Double? {
         guard let v = object[field], !(v is NSNull) else { return nil }
-        guard let n = v as? NSNumber, !Self.isBoolean(n) else { throw Failure(.badInput, "\(name(field)): expected a number") }
+        guard let n = v as? NSNumber, !n.isJSONBoolean else { throw Failure(.badInput, "\(name(field)): expected a number") }
         return n.doubleValue
     }
     func optionalObject(_ field: String) throws -> [String: Any]? {
@@ -163,4 +159,9 @@ struct Body {
         guard let o = v as? [String: Any] else { throw Failure(.badInput, "\(name(field)): expected an object") }
         return o
     }
+}
+
+extension NSNumber {
+    /// JSON `true`/`false` arrive from JSONSerialization as NSNumbers of type char (`c`); numbers never do.
+    public var isJSONBoolean: Bool { String(cString: objCType) == "c" }
 }

@@ -42,12 +42,11 @@ public enum ControlTokens {
 
     public static func verify(_ presented: String?, nowMs: Int64, store: DataStore) throws -> Verdict {
         guard let presented, !presented.isEmpty else { return .missing }
-        let hash = Digest.sha256(Array(presented.utf8))
+        let hash = Array(Digest.sha256Hex(presented).utf8)
         var match: ControlTokenRow?
         for row in try store.control.tokens() {
             // Every row is compared, so the time does not say how many tokens there are before a match.
-            let stored = hexBytes(row.sha256)
-            if Secrets.constantTimeEqual(stored, hash) && match == nil { match = row }
+            if Secrets.constantTimeEqual(Array(row.sha256.utf8), hash) && match == nil { match = row }
         }
         guard let row = match, let role = ControlRole(rawValue: row.role) else { return .unknown }
         if row.revokedMs != nil { return .revoked(row.name) }
@@ -66,16 +65,6 @@ public enum ControlTokens {
             row.revokedMs = nowMs
             try ControlRepository.save(row, db)
         }
-    }
-
-    static func hexBytes(_ hex: String) -> [UInt8] {
-        var out: [UInt8] = []
-        var it = hex.utf8.makeIterator()
-        while let a = it.next(), let b = it.next() {
-            func v(_ c: UInt8) -> UInt8 { c >= 97 ? c - 87 : c >= 65 ? c - 55 : c - 48 }
-            out.append(v(a) << 4 | v(b))
-        }
-        return out
     }
 
     /// The first start's tokens: `MLBOT_ADMIN_TOKEN` / `MLBOT_READ_TOKEN` when set, else new ones

@@ -81,8 +81,10 @@ public final class PaperLoop: Service, Sendable {
                     s.strategies[sig.strategy].lastTarget = sig.target
                     s.strategies[sig.strategy].lastThreshold = sig.threshold
                 }
-                for k in s.strategies.indices { s.strategies[k].enabled = !settings.disabled.contains(s.strategies[k].name) }
-                for k in s.strategies.indices { s.strategies[k].pnl = state.pnl(strategy: k) }
+                for k in s.strategies.indices {
+                    s.strategies[k].pnl = state.pnl(strategy: k)
+                    s.strategies[k].enabled = !settings.disabled.contains(s.strategies[k].name)
+                }
             }
             if risk.trading != trading {
                 logger.notice("trading state \(trading.rawValue) → \(risk.trading.rawValue)", metadata: ["rule": "\(risk.cause?.rawValue ?? "-")", "bar": "\(UTCTime.iso(out.timeMs))"])

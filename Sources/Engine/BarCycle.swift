@@ -63,15 +63,9 @@ public enum BarCycle {
         out.riskEvents.append(contentsOf: events)
         var flatten = false
         for c in commands {
+            if c == .flatten { flatten = true }
             let event: RiskEvent?
-            switch c {
-            case .pause: (s.risk, event) = RiskManager.hold(s.risk, to: .reducing, cause: .operatorPause, timeMs: time, reason: "exits only until resumed")
-            case .halt: (s.risk, event) = RiskManager.hold(s.risk, to: .halted, cause: .operatorHalt, timeMs: time, reason: "nothing new until resumed")
-            case .flatten:
-                flatten = true
-                (s.risk, event) = RiskManager.hold(s.risk, to: .reducing, cause: .operatorFlatten, timeMs: time, reason: "every position closed, then exits only until resumed")
-            case .resume: (s.risk, event) = RiskManager.resume(s.risk, equity: equity, timeMs: time, reason: "control resume")
-            }
+            (s.risk, event) = c.apply(to: s.risk, equity: equity, timeMs: time)
             if let event { out.riskEvents.append(event) }
         }
         if s.strategies.count > 1 {

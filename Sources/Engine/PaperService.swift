@@ -59,7 +59,6 @@ public final class PaperService {
     /// Told by the control API when it stored a change or a command.
     public let inbox: ControlInbox
     private var seenInbox = -1
-    private var appliedChanges: [SettingChange] = []
     private var pendingChanges: [SettingChange] = []
     private var pendingCommands: [(id: Int64, command: OperatorCommand)] = []
     /// The last bar-time committed before this process started (nil: a fresh session).
@@ -121,7 +120,7 @@ public final class PaperService {
             chain(bars)
             var applying: [SettingChange] = []
             while nextChange < changes.count, changes[nextChange].appliedMs! <= t { applying.append(try SettingChange(changes[nextChange])); nextChange += 1 }
-            if !applying.isEmpty { appliedChanges += applying; settings = EngineSettings.applying(applying, to: settings) }
+            if !applying.isEmpty { settings = EngineSettings.applying(applying, to: settings) }
             let due = try (commands[t] ?? []).map { try Self.parse($0) }
             BarCycle.step(&state, time: t, bars: bars, settings: settings, feedStale: stale.contains(t), commands: due, into: &out)
             if t >= session.startMs { notePaper(); rebuiltEquity = out.equity }
@@ -142,13 +141,9 @@ public final class PaperService {
     /// The changes stored and not yet in force, and the commands not yet applied (read when the
     /// control API says there are new ones, and once at the first step).
     private func loadPending() throws {
-        let applied = appliedChanges.last?.version ?? 1
-        pendingChanges = try store.control.changes().filter { $0.version > applied }.map(SettingChange.init)
-        pendingCommands = try store.control.commands().filter { $0.appliedMs == nil }.map { ($0.id!, try Self.parse($0)) }
+        pendingChanges = try store.control.changes(after: settings.version).map(SettingChange.init)
+        pendingCommands = try store.control.pendingCommands().map { ($0.id!, try Self.parse($0)) }
     }
-
-    /// The settings' stored history: every change in force so far, in version order.
-    public var settingChanges: [SettingChange] { appliedChanges }
 
     public var interval: Interval { strategies[0].interval }
     /// The newest bar held for instrument `i` (stored at start or appended since).
@@ -176,7 +171,6 @@ public final class PaperService {
         var commands: [OperatorCommand] = []
         if live && !pendingChanges.isEmpty {
             settings = EngineSettings.applying(pendingChanges, to: settings)
-            appliedChanges += pendingChanges
             pendingChanges = []
         }
         if live && !pendingCommands.isEmpty {

@@ -99,11 +99,16 @@ public struct ControlRepository: Sendable {
     public func write<T>(_ body: (Database) throws -> T) throws -> T { try pool.write(body) }
 
     public func changes() throws -> [SettingChangeRow] { try pool.read { try SettingChangeRow.order(Column("version")).fetchAll($0) } }
+    /// The changes after settings version `version`, in order.
+    public func changes(after version: Int) throws -> [SettingChangeRow] {
+        try pool.read { try SettingChangeRow.filter(Column("version") > version).order(Column("version")).fetchAll($0) }
+    }
+    /// The commands not yet applied at a bar, oldest first.
+    public func pendingCommands() throws -> [OperatorCommandRow] {
+        try pool.read { try OperatorCommandRow.filter(Column("applied_ms") == nil).order(Column("id")).fetchAll($0) }
+    }
     public func commands() throws -> [OperatorCommandRow] { try pool.read { try OperatorCommandRow.order(Column("id")).fetchAll($0) } }
     public func tokens() throws -> [ControlTokenRow] { try pool.read { try ControlTokenRow.order(Column("name")).fetchAll($0) } }
-    public func token(sha256: String) throws -> ControlTokenRow? {
-        try pool.read { try ControlTokenRow.filter(Column("sha256") == sha256).fetchOne($0) }
-    }
     /// The newest audit rows first.
     public func audit(limit: Int = 100) throws -> [AuditRow] {
         try pool.read { try AuditRow.order(Column("id").desc).limit(limit).fetchAll($0) }
@@ -116,9 +121,6 @@ public struct ControlRepository: Sendable {
     public static func insert(_ row: OperatorCommandRow, _ db: Database) throws { var r = row; try r.insert(db) }
     public static func insert(_ row: AuditRow, _ db: Database) throws { var r = row; try r.insert(db) }
     public static func save(_ row: ControlTokenRow, _ db: Database) throws { try row.save(db) }
-    public static func pendingCommands(_ db: Database) throws -> [OperatorCommandRow] {
-        try OperatorCommandRow.filter(Column("applied_ms") == nil).order(Column("id")).fetchAll(db)
-    }
     public static func touch(token name: String, atMs: Int64, _ db: Database) throws {
         try db.execute(sql: "UPDATE control_tokens SET last_used_ms = ? WHERE name = ?", arguments: [atMs, name])
     }

@@ -40,7 +40,7 @@ struct ControlConnection: ParsableArguments {
 func cell(_ v: Any?) -> String {
     switch v {
     case nil, is NSNull: return "–"
-    case let n as NSNumber where String(cString: n.objCType) == "c": return n.boolValue ? "true" : "false"
+    case let n as NSNumber where n.isJSONBoolean: return n.boolValue ? "true" : "false"
     case let n as NSNumber: return n.stringValue
     case let s as String: return s
     default: return "\(v!)"
