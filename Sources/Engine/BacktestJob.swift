@@ -23,6 +23,9 @@ public struct BacktestJob {
     public var from: Int64?
     public var to: Int64?
     public var featuresDirectory: String
+    /// Model versions to run instead of the active ones, by strategy (a restarted service runs
+    /// the versions its session started with, then the swaps it recorded).
+    public var modelVersions: [String: Int] = [:]
 
     public init(target: Target, mode: BacktestMode, from: Int64? = nil, to: Int64? = nil, featuresDirectory: String = "features") {
         self.target = target; self.mode = mode; self.from = from; self.to = to; self.featuresDirectory = featuresDirectory
@@ -92,7 +95,8 @@ public struct BacktestJob {
             case .walkForward:
                 prepared.append(try StrategyBacktest.walkForward(name: s.name, definition: s.file.definition, data: data))
             case .model:
-                prepared.append(try StrategyBacktest.model(name: s.name, file: s.file, modelName: s.record?.modelName ?? s.name, store: store,
+                prepared.append(try StrategyBacktest.model(name: s.name, file: s.file, modelName: s.record?.modelName ?? s.name,
+                                                           version: modelVersions[s.name], store: store,
                                                            series: data.series, reference: data.reference, from: lo))
             }
         }

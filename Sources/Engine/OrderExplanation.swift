@@ -38,11 +38,14 @@ public struct OrderExplanation: Sendable, Codable, Equatable {
         let shares = try StoredJSON.decode([StoredShare].self, from: order.contributions)
         let signals = Dictionary(try store.ledger.signals(at: order.decidedMs).map { ($0.strategy, $0) }, uniquingKeysWith: { a, _ in a })
         let lineage = Dictionary(try store.ledger.lineage(engine: engine).map { ($0.strategy, $0) }, uniquingKeysWith: { a, _ in a })
+        // The model that decided is the session's first, or the last one swapped in by then.
+        let swaps = try store.jobs.swaps(engine: engine).filter { $0.status == "swapped" && $0.barMs <= order.decidedMs }
         let contributions = shares.map { s in
             let sig = signals[s.strategy], l = lineage[s.strategy]
+            let swap = swaps.last { $0.strategy == s.strategy }
             return Contribution(strategy: s.strategy, steps: s.steps, probability: sig?.probability, threshold: sig?.threshold, target: sig?.target,
                                 barsHash: sig?.barsHash, settingsVersion: sig?.settingsVersion, featureSet: l?.featureSet, featureHash: l?.featureHash,
-                                model: l?.model, weightsSha256: l?.weightsSha256, specHash: l?.specHash)
+                                model: swap?.toModel ?? l?.model, weightsSha256: swap.map { $0.weightsSha256 } ?? l?.weightsSha256, specHash: l?.specHash)
         }
         let events = try store.ledger.riskEvents(at: order.decidedMs).map { RiskEvent(kind: $0.kind, rule: $0.rule, message: $0.message, figures: $0.figures) }
         return OrderExplanation(order: order, fills: try store.ledger.fills(order: id), contributions: contributions, riskEvents: events)

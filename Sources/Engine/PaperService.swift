@@ -77,6 +77,11 @@ public final class PaperService {
     private let initialEquity: Double
     /// The instruments stepped (traded symbols, then references), in slot order.
     public let instruments: [Symbol]
+    private var swapper: ModelSwapper
+    private var seenRegistryGeneration = -1
+    private var lastRegistryCheck: ContinuousClock.Instant
+    /// Swaps and refusals made at the last step (committed with it).
+    public private(set) var lastSwaps: [ModelSwapRow] = []
 
     public init(store: DataStore, config: MlbotConfig, catalog: InstrumentCatalog, job: BacktestJob, engine: String = "paper",
                 inbox: ControlInbox = ControlInbox()) throws {
@@ -85,7 +90,16 @@ public final class PaperService {
         self.store = store
         self.engine = engine
         self.inbox = inbox
+        let cursor = try store.ledger.cursor(engine)
+        if cursor != nil {
+            // A restart trades the models its session started with, then re-applies its swaps.
+            for row in try store.ledger.lineage(engine: engine) {
+                if let m = row.model, let ref = try? ModelReference(parsing: m, requireVersion: true) { job.modelVersions[row.strategy] = ref.version }
+            }
+        }
         strategies = try job.prepare(store: store, config: config)
+        swapper = ModelSwapper(engine: engine, strategies: strategies)
+        lastRegistryCheck = clock.now
         settings = EngineSettings(config: config)
         let (initial, series, startMs) = try StrategyBacktest.initialState(strategies, catalog: catalog, config: config, settings: settings)
         state = initial
@@ -100,7 +114,7 @@ public final class PaperService {
         let statuses = Dictionary(uniqueKeysWithValues: try store.strategies.list().map { ($0.name, $0.status) })
         isPaper = strategies.map { statuses[$0.name] == .paper }
 
-        guard let cursor = try store.ledger.cursor(engine) else { resumedAfterMs = nil; try recordLineage(); return }
+        guard let cursor else { resumedAfterMs = nil; try recordLineage(); return }
         let stored = try StoredJSON.decode(ServiceCursorState.self, from: cursor.state)
         guard stored.session == session else {
             throw Failure(.conflict, "\(store.path) holds the \(engine) ledger of another session (strategies \(stored.session.strategies.joined(separator: ", ")), "
@@ -114,6 +128,7 @@ public final class PaperService {
         let stale = try store.ledger.riskEventTimes(rule: RiskRule.feedStale.rawValue)
         let changes = try store.control.changes().filter { $0.appliedMs != nil }
         let commands = Dictionary(grouping: try store.control.commands().filter { $0.appliedMs != nil }, by: { $0.appliedMs! })
+        let swaps = Dictionary(grouping: try store.jobs.swaps(engine: engine).filter { $0.status == "swapped" }, by: \.barMs)
         var nextChange = 0
         var rebuiltEquity: Double?
         while let (t, bars) = merged.next(to: cursor.lastBarMs) {
@@ -122,6 +137,7 @@ public final class PaperService {
             while nextChange < changes.count, changes[nextChange].appliedMs! <= t { applying.append(try SettingChange(changes[nextChange])); nextChange += 1 }
             if !applying.isEmpty { settings = EngineSettings.applying(applying, to: settings) }
             let due = try (commands[t] ?? []).map { try Self.parse($0) }
+            for row in swaps[t] ?? [] { try swapper.replay(row, store: store, strategies: strategies) }
             BarCycle.step(&state, time: t, bars: bars, settings: settings, feedStale: stale.contains(t), commands: due, into: &out)
             if t >= session.startMs { notePaper(); rebuiltEquity = out.equity }
         }
@@ -146,6 +162,8 @@ public final class PaperService {
     }
 
     public var interval: Interval { strategies[0].interval }
+    /// The model strategy `k` trades now (nil: a rule strategy).
+    public func model(_ k: Int) -> ModelEntry? { swapper.inForce[k] }
     /// The newest bar held for instrument `i` (stored at start or appended since).
     public func lastBarMs(_ i: Int) -> Int64? { merged.series[i].openTime.last }
 
@@ -177,6 +195,14 @@ public final class PaperService {
             commandIDs = pendingCommands.map(\.id); commands = pendingCommands.map(\.command)
             pendingCommands = []
         }
+        // Promotions come from other processes (a job, `mlbot models promote`): the registry is
+        // read when told (the control API, the job supervisor) and at least once a second.
+        lastSwaps = []
+        if live && (generation != seenRegistryGeneration || clock.now - lastRegistryCheck > .seconds(1)) {
+            seenRegistryGeneration = generation
+            lastRegistryCheck = clock.now
+            lastSwaps = try swapper.check(store, strategies: strategies, at: t, wallMs: UTCTime.nowMs())
+        }
         let began = clock.now
         BarCycle.step(&state, time: t, bars: bars, settings: settings, feedStale: feedStale, commands: commands, into: &out)
         let decided = clock.now
@@ -195,6 +221,7 @@ public final class PaperService {
             for k in strategies.indices where isPaper[k] {
                 try StrategyRepository.recordPaper(strategies[k].name, bars: paper[k].bars, pnl: paper[k].pnl, maxDrawdown: paper[k].maxDrawdown, db)
             }
+            for row in lastSwaps { try JobRepository.recordSwap(row, db) }
             if settings.version != previousVersion || !commandIDs.isEmpty {
                 try ControlRepository.markApplied(versionsAfter: previousVersion, through: settings.version, commands: commandIDs, barMs: t, db)
             }

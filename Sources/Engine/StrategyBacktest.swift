@@ -83,12 +83,13 @@ public enum StrategyBacktest {
         }
     }
 
-    /// The strategy's active registered model (checked against the feature set it was trained
-    /// on), fixed, from the first bar after its training range (or `from`, if later). `series`
-    /// starts at the symbol's history anchor so the streams warm up as the batch features do.
-    public static func model(name: String, file: StrategyFile, modelName: String, store: DataStore, series: BarSeries, reference: BarSeries?,
-                             from: Int64?) throws -> PreparedStrategy {
-        let entry = try store.models.entry(modelName)
+    /// The strategy's active registered model, or `version` of it (checked against the feature
+    /// set it was trained on), fixed, from the first bar after its training range (or `from`, if
+    /// later; `startAt` forces the start, for scoring models over one holdout). `series` starts
+    /// at the symbol's history anchor so the streams warm up as the batch features do.
+    public static func model(name: String, file: StrategyFile, modelName: String, version: Int? = nil, store: DataStore, series: BarSeries,
+                             reference: BarSeries?, from: Int64?, startAt: Int64? = nil) throws -> PreparedStrategy {
+        let entry = try store.models.entry(modelName, version: version)
         let set = file.definition.set
         let (manifest, trained) = try ModelArtifact.load(URL(fileURLWithPath: entry.path), featureHash: set.contentHash)
         let inputs = file.definition.features ?? set.outputs
@@ -97,7 +98,7 @@ public enum StrategyBacktest {
         }
         // The last training sample's label reaches `horizon` bars further: trade only after those.
         let afterTraining = manifest.data.lastMs + Int64(manifest.horizon + 1) * file.interval.milliseconds
-        let start = max(afterTraining, from ?? .min)
+        let start = startAt ?? max(afterTraining, from ?? .min)
         guard let last = series.openTime.last, last >= start else {
             throw Failure(.notFound, "no \(file.symbol.name) \(file.interval.name) bars after the training range of model \(entry.name)@\(entry.version) "
                                 + "(trained on bars to \(UTCTime.iso(manifest.data.lastMs)); trading would start at \(UTCTime.iso(start)))"

@@ -21,7 +21,7 @@ public final class StrategyRuntime {
     public private(set) var lastProbability = Double.nan
     public private(set) var lastTarget = 0.0
 
-    private let source: SignalSource
+    private var source: SignalSource
     /// A rule's "probability" is 0, ½ or 1, so a confidence threshold means nothing to it (and 0.5
     /// would turn its neutral into long): the operator's confidence applies to models only.
     public var followsConfidence: Bool {
@@ -76,6 +76,16 @@ public final class StrategyRuntime {
     }
 
     deinit { row.deallocate() }
+
+    /// Puts another model in, between two bars: the feature streams, the signal state and the
+    /// position carry on, so the new model must read the same columns as the old one.
+    public func swap(to predictor: RowPredictor) throws {
+        guard case .model = source else { throw Failure(.badInput, "strategy '\(name)' does not trade a model") }
+        guard predictor.featureCount == columns.count else {
+            throw Failure(.badInput, "strategy '\(name)': the new model reads \(predictor.featureCount) features, the strategy \(columns.count)")
+        }
+        source = .model(predictor)
+    }
 
     /// Consumes this bar's close and decides: returns the target exposure (signed fraction of the
     /// strategy's capital) or nil while still warming up.

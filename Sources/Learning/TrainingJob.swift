@@ -16,6 +16,8 @@ public struct TrainingJob: Sendable {
     public var calibration: Calibration.Method
     public var from: Int64?
     public var to: Int64?
+    /// The set's outputs the model reads, in order (nil: all of them).
+    public var features: [String]?
     public var name: String
     public var seed: UInt64
     public var modelsDirectory: String
@@ -23,9 +25,10 @@ public struct TrainingJob: Sendable {
     public var promote: Bool
 
     public init(set: FeatureSet, symbol: Symbol, interval: Interval, spec: ModelSpec, cv: WalkForward, calibration: Calibration.Method,
-                from: Int64? = nil, to: Int64? = nil, name: String, seed: UInt64, modelsDirectory: String = "models", promote: Bool = false) {
+                from: Int64? = nil, to: Int64? = nil, features: [String]? = nil, name: String, seed: UInt64, modelsDirectory: String = "models",
+                promote: Bool = false) {
         self.set = set; self.symbol = symbol; self.interval = interval; self.spec = spec; self.cv = cv
-        self.calibration = calibration; self.from = from; self.to = to; self.name = name; self.seed = seed
+        self.calibration = calibration; self.from = from; self.to = to; self.features = features; self.name = name; self.seed = seed
         self.modelsDirectory = modelsDirectory; self.promote = promote
     }
 
@@ -49,7 +52,8 @@ public struct TrainingJob: Sendable {
                                    + "\(set.label.horizon) after a warm-up of \(set.warmUp)")
         }
         // Features from the history anchor; samples from the requested start.
-        let frame = FeaturePipeline(set).compute(FeatureInput(loaded.series, reference: loaded.reference)).rows(from: loaded.fromIndex)
+        var frame = FeaturePipeline(set).compute(FeatureInput(loaded.series, reference: loaded.reference)).rows(from: loaded.fromIndex)
+        if let features { frame = frame.selecting(features) }
         let series = loaded.series.slice(loaded.fromIndex..<loaded.series.count)
         let data = Dataset(frame, closes: series.close)
         let report = try Trainer.train(data, spec: spec, cv: cv, calibration: calibration, progress: progress)
@@ -65,7 +69,7 @@ public struct TrainingJob: Sendable {
         if case .ridge(let r) = report.model.model { hyper["solver"] = r.solver }
         let manifest = ModelManifest(
             formatVersion: ModelManifest.formatVersion, name: name, version: version, kind: spec.kind, hyperparameters: hyper,
-            featureSet: .init(name: set.name, hash: set.contentHash, outputs: set.outputs), symbol: symbol.name, interval: interval.name,
+            featureSet: .init(name: set.name, hash: set.contentHash, outputs: features ?? set.outputs), symbol: symbol.name, interval: interval.name,
             data: .init(firstMs: firstMs, lastMs: lastMs, samples: samples),
             label: set.label.canonical, horizon: set.label.horizon,
             cv: .init(folds: cv.folds, mode: cv.mode.rawValue, embargo: cv.embargo, calibration: calibration.rawValue),

@@ -67,7 +67,7 @@ public struct Interval: Hashable, Comparable, Sendable, CustomStringConvertible,
 
 extension Int64 {
     /// Euclidean remainder (never negative for a positive modulus).
-    @inline(__always) func modulo(_ m: Int64) -> Int64 { let r = self % m; return r < 0 ? r + m : r }
+    @inline(__always) public func modulo(_ m: Int64) -> Int64 { let r = self % m; return r < 0 ? r + m : r }
 }
 
 extension String {

@@ -100,6 +100,9 @@ public final class DataStore: Sendable {
     /// Setting versions, operator commands, control tokens and the audit trail.
     public var control: ControlRepository { ControlRepository(pool: pool) }
 
+    /// Scheduled job runs, their outcomes, and the service's model swaps.
+    public var jobs: JobRepository { JobRepository(pool: pool) }
+
     /// The engine's orders, fills, positions, equity, signals, risk events and cursor.
     public var ledger: LedgerRepository { LedgerRepository(pool: pool) }
 

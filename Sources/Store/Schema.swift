@@ -359,6 +359,48 @@ enum Schema {
                 );
                 """)
         }
+        m.registerMigration("v9-jobs") { db in
+            // Scheduled jobs: each run (status 'running' until it ends; a run whose process died
+            // is closed as failed by the next one), each strategy's outcome with the figures
+            // behind it, and the models the service swapped in (or refused) at a bar boundary.
+            try db.execute(sql: """
+                CREATE TABLE job_runs (
+                    id           INTEGER PRIMARY KEY,
+                    job          TEXT    NOT NULL,
+                    trigger      TEXT    NOT NULL CHECK (trigger IN ('schedule', 'catch_up', 'manual')),
+                    scheduled_ms INTEGER,
+                    started_ms   INTEGER NOT NULL,
+                    ended_ms     INTEGER,
+                    status       TEXT    NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'timed_out', 'skipped')),
+                    pid          INTEGER,
+                    detail       TEXT    NOT NULL
+                );
+                CREATE INDEX job_runs_job ON job_runs (job, id);
+                CREATE TABLE job_outcomes (
+                    run_id     INTEGER NOT NULL REFERENCES job_runs(id) ON DELETE CASCADE,
+                    strategy   TEXT    NOT NULL,
+                    outcome    TEXT    NOT NULL CHECK (outcome IN ('promoted', 'kept_champion', 'failed')),
+                    champion   TEXT,
+                    challenger TEXT,
+                    figures    TEXT    NOT NULL,
+                    reason     TEXT    NOT NULL,
+                    PRIMARY KEY (run_id, strategy)
+                ) WITHOUT ROWID;
+                CREATE TABLE model_swaps (
+                    id             INTEGER PRIMARY KEY,
+                    engine         TEXT    NOT NULL,
+                    strategy       TEXT    NOT NULL,
+                    from_model     TEXT,
+                    to_model       TEXT    NOT NULL,
+                    weights_sha256 TEXT,
+                    bar_ms         INTEGER NOT NULL,
+                    wall_ms        INTEGER NOT NULL,
+                    status         TEXT    NOT NULL CHECK (status IN ('swapped', 'refused')),
+                    reason         TEXT    NOT NULL
+                );
+                CREATE INDEX model_swaps_engine ON model_swaps (engine, strategy, bar_ms);
+                """)
+        }
         return m
     }
 }

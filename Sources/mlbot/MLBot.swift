@@ -26,7 +26,7 @@ struct MLBot: ParsableCommand {
               mlbot strategies list
             """,
         subcommands: [DataCommand.self, FeaturesCommand.self, TrainCommand.self, ModelsCommand.self, BacktestCommand.self, DiscoverCommand.self,
-                      StrategiesCommand.self, PortfolioCommand.self, ServeCommand.self, OrdersCommand.self, ControlCommand.self]
+                      StrategiesCommand.self, PortfolioCommand.self, ServeCommand.self, OrdersCommand.self, ControlCommand.self, JobsCommand.self]
     )
 
     static func main() {

@@ -1,0 +1,124 @@
+import Discovery
+import Engine
+import Features
+import Foundation
+import Learning
+import Market
+import Store
+import TestSupport
+import Testing
+
+/// A promotion while the service replays: the new model decides from the next bar boundary on,
+/// with the feature streams carried over; nothing before the swap changes, and a restart
+/// rebuilds the swap. A model that cannot be loaded leaves the old one trading.
+@Suite(.serialized) struct HotSwapTests {
+    static let features = Fixtures.repositoryRoot.appendingPathComponent("features").path
+
+    /// m1 alone on paper, its threshold where m1@1's last-day probabilities cross it often, and
+    /// an inactive m1@2 trained on the same days with another L2, so that it decides differently.
+    static func fixture() throws -> (DataStore, URL, StrategyFile) {
+        let (store, file, dir) = try ModelModeTests.fixture()
+        let data = try StrategyData.load(store, symbol: file.symbol, interval: file.interval, set: file.definition.set, from: nil, to: nil)
+        let (_, m1) = try ModelArtifact.load(URL(fileURLWithPath: try store.models.entry("m1").path))
+        let frame = FeaturePipeline(file.definition.set).compute(FeatureInput(data.series, reference: data.reference))
+        let p = try m1.probabilities(frame.matrix.gatherRows(Array((data.series.count - 1440)..<data.series.count))).sorted()
+        let median = p[p.count / 2], threshold = median < 0.5 ? 1 - median : median
+        let path = try Fixtures.write(ModelModeTests.strategyYAML.replacingOccurrences(of: "threshold: 0.502", with: "threshold: \(threshold)"),
+                                      named: "m1.yaml", in: dir)
+        _ = try StoredStrategy.importFile(path, store: store, featuresDirectory: features, replace: false)
+        try store.strategies.setStatus("m1", from: .candidate, to: .paper, timeMs: 0, reason: "test")
+        let d = file.definition
+        _ = try TrainingJob(set: d.set, symbol: file.symbol, interval: file.interval, spec: .logistic(lambda: 30_000, classWeights: .none),
+                            cv: d.cv, calibration: d.calibration, to: 1_704_067_200_000 + 3 * 86_400_000 - 60_000, name: "m1", seed: 42,
+                            modelsDirectory: dir.appendingPathComponent("models").path).run(store: store)
+        return (store, dir, file)
+    }
+
+    static var config: MlbotConfig {
+        var c = MlbotConfig.builtIn()
+        c.risk.maxDailyTrades = 100_000
+        return c
+    }
+
+    static func service(_ store: DataStore, inbox: ControlInbox = ControlInbox()) throws -> PaperService {
+        try PaperService(store: store, config: config, catalog: InstrumentCatalog(),
+                         job: BacktestJob(target: .status(.paper), mode: .model, featuresDirectory: features), inbox: inbox)
+    }
+
+    @Test func aPromotionSwapsAtTheNextBarAndOrdersNameTheVersionThatDecided() throws {
+        let (store, _, file) = try Self.fixture()
+        // The same replay without a promotion, for comparison (the fixture is deterministic).
+        let untouched = try Self.fixture().0
+        _ = try ReplayFeed.run(try Self.service(untouched), speed: nil, shouldStop: { false })
+
+        let inbox = ControlInbox()
+        let service = try Self.service(store, inbox: inbox)
+        let start = service.session.startMs
+        let swapAt = start + 600 * 60_000
+        while let t = service.nextBarMs, t < swapAt { try service.step() }
+        try ModelRegistryRules.promote(store, name: "m1", version: 2)
+        inbox.notify()
+        try service.step()
+        #expect(service.lastSwaps.map(\.status) == ["swapped"] && service.lastSwaps.first?.barMs == swapAt)
+        #expect(service.model(0)?.version == 2)
+        while service.nextBarMs != nil { try service.step() }
+
+        let swaps = try store.jobs.swaps(engine: "paper")
+        #expect(swaps.count == 1 && swaps[0].fromModel == "m1@1" && swaps[0].toModel == "m1@2" && swaps[0].barMs == swapAt)
+        // Exact bar accounting: every bar-time committed once, as in the run without a swap.
+        #expect(try store.ledger.equity().map(\.timeMs) == untouched.ledger.equity().map(\.timeMs))
+        // Before the swap, the same orders; from it on, m1@2's (and they differ).
+        let orders = try store.ledger.orders(), before = try untouched.ledger.orders()
+        #expect(orders.filter { $0.decidedMs < swapAt } == before.filter { $0.decidedMs < swapAt })
+        #expect(orders.filter { $0.decidedMs >= swapAt }.map(\.clientOrderId) != before.filter { $0.decidedMs >= swapAt }.map(\.clientOrderId), "the new model must decide differently")
+        #expect(orders.contains { $0.decidedMs >= swapAt } && orders.contains { $0.decidedMs < swapAt })
+        for o in orders {
+            let m1 = try #require(try OrderExplanation.explain(o.clientOrderId, store: store).contributions.first)
+            #expect(m1.model == (o.decidedMs < swapAt ? "m1@1" : "m1@2"), "order decided at \(UTCTime.iso(o.decidedMs))")
+        }
+        // The streams carried on: after the swap the signal is m1@2's batch prediction at each bar.
+        let data = try StrategyData.load(store, symbol: file.symbol, interval: file.interval, set: file.definition.set, from: nil, to: nil)
+        let frame = FeaturePipeline(file.definition.set).compute(FeatureInput(data.series, reference: data.reference))
+        let (_, m2) = try ModelArtifact.load(URL(fileURLWithPath: try store.models.entry("m1", version: 2).path))
+        let rows = (0..<data.series.count).filter { data.series.openTime[$0] >= swapAt }.prefix(50)
+        let batch = try m2.probabilities(frame.matrix.gatherRows(Array(rows)))
+        let signals = Dictionary(uniqueKeysWithValues: try store.ledger.signals().map { ($0.timeMs, $0.probability) })
+        for (k, r) in rows.enumerated() {
+            let streamed = signals[data.series.openTime[r]] ?? nil
+            #expect(abs((streamed ?? .nan) - batch[k]) < 1e-9, "bar \(r)")
+        }
+        // A restart rebuilds through the swap (it would refuse on any difference) and goes on with m1@2.
+        let restarted = try Self.service(store)
+        #expect(restarted.resumedAfterMs == (try store.ledger.cursor("paper")?.lastBarMs))
+        #expect(restarted.model(0)?.version == 2)
+    }
+
+    @Test func aModelThatDoesNotLoadIsRefusedOnceAndTheOldOneTrades() throws {
+        let (store, dir, _) = try Self.fixture()
+        let inbox = ControlInbox()
+        let service = try Self.service(store, inbox: inbox)
+        while let t = service.nextBarMs, t < service.session.startMs + 100 * 60_000 { try service.step() }
+        // m1@3: m1@2's files with its weights damaged, made active behind the registry's back.
+        let good = try store.models.entry("m1", version: 2)
+        let bad = dir.appendingPathComponent("models/m1/3")
+        try FileManager.default.copyItem(atPath: good.path, toPath: bad.path)
+        let weights = try #require(try FileManager.default.contentsOfDirectory(atPath: bad.path).first { $0.hasSuffix(".bin") })
+        let url = bad.appendingPathComponent(weights)
+        var bytes = try Data(contentsOf: url)
+        bytes[bytes.count / 2] ^= 0xFF
+        try bytes.write(to: url)
+        try store.models.register(ModelEntry(name: "m1", version: 3, kind: good.kind, path: bad.path, featureSet: good.featureSet, featureHash: good.featureHash,
+                                             symbol: good.symbol, interval: good.interval, createdMs: 0, active: false, summary: ""), activate: true)
+        inbox.notify()
+        try service.step()
+        #expect(service.lastSwaps.map(\.status) == ["refused"])
+        #expect(service.lastSwaps.first?.reason.contains("does not load") == true && service.lastSwaps.first?.reason.contains("m1@1 keeps trading") == true,
+                "\(service.lastSwaps.first?.reason ?? "")")
+        #expect(service.model(0)?.version == 1)
+        inbox.notify()
+        try service.step()
+        #expect(service.lastSwaps.isEmpty, "refused once, not at every bar")
+        #expect(try store.jobs.swaps(engine: "paper").map(\.status) == ["refused"])
+        #expect(try store.ledger.signals().last?.probability != nil, "m1@1 still decides")
+    }
+}
