@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "Engine", dependencies: ["Market", "NumericKit", "Store", "Features", "Learning", "Backtest", "Portfolio", "Risk", "Discovery", "ConfigFormat", "MarketData", "Exchange", "Hashing",
                                          .product(name: "GRDB", package: "GRDB.swift")]),
 
-        .target(name: "Control", dependencies: ["Engine", "Store", "Market", "Risk", "Exchange", "Hashing", .product(name: "Yams", package: "Yams"),
+        .target(name: "Control", dependencies: ["Engine", "Learning", "Store", "Market", "Risk", "Exchange", "Hashing", .product(name: "Yams", package: "Yams"),
                                           .product(name: "Hummingbird", package: "hummingbird"),
                                           .product(name: "Logging", package: "swift-log"),
                                           .product(name: "Prometheus", package: "swift-prometheus"),
@@ -92,7 +92,8 @@ let package = Package(
                                               .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Market", "MarketData", "NumericKit", "TestSupport"]),
         // Runs the built `mlbot` binary as a user would (the dependency makes `swift test` build it).
-        .testTarget(name: "CLITests", dependencies: ["mlbot", "TestSupport", "FakeBybit", "Market", "Store", "NumericKit"]),
+        .testTarget(name: "CLITests", dependencies: ["mlbot", "TestSupport", "FakeBybit", "Market", "Store", "NumericKit", "Control", "Engine",
+                                          .product(name: "Logging", package: "swift-log")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -24,13 +24,15 @@ public struct ControlContext: Sendable {
     /// Whether the read routes need a read token too (the service is reachable from other hosts).
     public let readNeedsToken: Bool
     public let limiter: FailureLimiter
+    /// The scheduled jobs the service runs (nil: none).
+    public let jobs: JobSupervisor?
 
     public init(store: DataStore, status: LiveStatus, metrics: ServiceMetrics, limits: RiskLimits, intervalMs: Int64,
                 clock: @escaping @Sendable () -> Int64 = UTCTime.nowMs, baseSettings: EngineSettings? = nil, inbox: ControlInbox = ControlInbox(),
-                readNeedsToken: Bool = false, limiter: FailureLimiter = FailureLimiter()) {
+                readNeedsToken: Bool = false, limiter: FailureLimiter = FailureLimiter(), jobs: JobSupervisor? = nil) {
         self.store = store; self.status = status; self.metrics = metrics; self.limits = limits; self.intervalMs = intervalMs; self.clock = clock
         self.baseSettings = baseSettings ?? EngineSettings(risk: limits)
-        self.inbox = inbox; self.readNeedsToken = readNeedsToken; self.limiter = limiter
+        self.inbox = inbox; self.readNeedsToken = readNeedsToken; self.limiter = limiter; self.jobs = jobs
     }
 }
 

@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import GRDB
+import Learning
 import Market
 import Risk
 import Store
@@ -105,7 +106,44 @@ public enum ControlActions {
     }
 
     /// The commands `POST /control/commands` takes (`strategy-enable`/`-disable` need `args.strategy`).
-    public static let commandNames = OperatorCommand.allCases.map(\.rawValue) + ["strategy-enable", "strategy-disable"]
+    public static let commandNames = OperatorCommand.allCases.map(\.rawValue) + ["strategy-enable", "strategy-disable", "model-rollback", "jobs-run"]
+
+    /// Makes the model before the active one of `strategy`'s model active again (after checking
+    /// it loads); the service swaps it in at the next bar. `models` maps each strategy to the
+    /// model it trades (`name@version`; nil for a rule strategy).
+    public static func modelRollback(strategy: String?, reason: String?, by actor: Actor, models: [String: String?], nowMs: Int64,
+                                     store: DataStore) throws -> CommandResult {
+        guard let strategy else { throw Failure(.badInput, "args.strategy: model-rollback needs the strategy's name") }
+        guard let model = models[strategy] else {
+            throw Failure(.notFound, "args.strategy: no strategy '\(strategy)' in this service (strategies: \(models.keys.sorted().joined(separator: ", ")))")
+        }
+        guard let current = model, let ref = try? ModelReference(parsing: current, requireVersion: true) else {
+            throw Failure(.badInput, "args.strategy: '\(strategy)' is a rule strategy: it has no model to roll back")
+        }
+        let entry: ModelEntry
+        do { entry = try ModelRegistryRules.rollback(store, name: ref.name) } catch {
+            try? audit(store, nowMs, actor, action: "model-rollback", key: nil, strategy: strategy, old: current, new: nil, reason: "\(error)",
+                       outcome: "refused", status: ErrorKind.of(error).httpStatus)
+            throw error
+        }
+        let now = "\(entry.name)@\(entry.version)"
+        try audit(store, nowMs, actor, action: "model-rollback", key: nil, strategy: strategy, old: current, new: now, reason: reason ?? "", outcome: "applied", status: 200)
+        return CommandResult(command: "model-rollback", changed: true, message: "\(now) is the active model of \(strategy) (was \(current)); the service swaps it in at the next bar")
+    }
+
+    /// Starts a run of job `name` now through the service's job supervisor.
+    public static func jobsRun(name: String?, reason: String?, by actor: Actor, jobs: JobSupervisor?, nowMs: Int64, store: DataStore) throws -> CommandResult {
+        guard let name else { throw Failure(.badInput, "args.name: jobs-run needs the job's name") }
+        guard let jobs else { throw Failure(.conflict, "this service runs no jobs (started with --no-jobs, or its --jobs-dir holds none)") }
+        let started: JobSupervisor.Started
+        do { started = try jobs.runNow(name) } catch {
+            try? audit(store, nowMs, actor, action: "jobs-run", key: nil, strategy: nil, old: nil, new: name, reason: "\(error)", outcome: "refused",
+                       status: ErrorKind.of(error).httpStatus)
+            throw error
+        }
+        try audit(store, nowMs, actor, action: "jobs-run", key: nil, strategy: nil, old: nil, new: name, reason: reason ?? "", outcome: "applied", status: 200)
+        return CommandResult(command: "jobs-run", changed: true, message: "job \(name) started (pid \(started.pid)); see `mlbot jobs history \(name)`")
+    }
 
     /// Stores an operator command for the next bar, unless it would change nothing (then says so).
     /// `trading` and `cause` are the state now; `holdingPositions` whether any position is open.

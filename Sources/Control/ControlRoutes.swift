@@ -33,8 +33,19 @@ enum ControlRoutes {
             let args = try body.optionalObject("args")
             let strategy = try args.map { try Body(object: $0, path: "args").optionalString("strategy") } ?? nil
             let s = c.status.snapshot
+            let reason = try body.optionalString("reason")
+            if name == "model-rollback" {
+                let models = Dictionary(uniqueKeysWithValues: s.strategies.map { ($0.name, $0.model) })
+                let result = try ControlActions.modelRollback(strategy: strategy, reason: reason, by: actor(context), models: models, nowMs: c.clock(), store: c.store)
+                c.inbox.notify()
+                return try API.json(result)
+            }
+            if name == "jobs-run" {
+                let job = try args.map { try Body(object: $0, path: "args").optionalString("name") } ?? nil
+                return try API.json(try ControlActions.jobsRun(name: job, reason: reason, by: actor(context), jobs: c.jobs, nowMs: c.clock(), store: c.store))
+            }
             let holding = try c.store.ledger.positions(account: "").contains { Decimal(string: $0.quantity) != 0 }
-            let result = try ControlActions.command(name, strategy: strategy, reason: try body.optionalString("reason"), by: actor(context),
+            let result = try ControlActions.command(name, strategy: strategy, reason: reason, by: actor(context),
                                                     trading: s.trading, cause: s.tradingCause, holdingPositions: holding, base: c.baseSettings,
                                                     strategies: strategyNames(c), nowMs: c.clock(), store: c.store)
             if result.changed { c.inbox.notify() }

@@ -130,7 +130,7 @@ paths:
         "429": {description: too many failures from this address, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
   /control/commands:
     post:
-      summary: An operator command, applied at the next bar (pause, resume, halt, flatten, strategy-enable, strategy-disable).
+      summary: "An operator command: pause, resume, halt, flatten, strategy-enable, strategy-disable (applied at the next bar); model-rollback (the model before the active one, swapped in at the next bar); jobs-run (a job's run, started now)."
       security: [{bearer: []}]
       requestBody:
         required: true
@@ -140,14 +140,16 @@ paths:
               type: object
               required: [command]
               properties:
-                command: {type: string, enum: [pause, resume, halt, flatten, strategy-enable, strategy-disable]}
-                args: {type: object, properties: {strategy: {type: string}}}
+                command: {type: string, enum: [pause, resume, halt, flatten, strategy-enable, strategy-disable, model-rollback, jobs-run]}
+                args: {type: object, properties: {strategy: {type: string, description: "strategy-enable, strategy-disable, model-rollback"}, name: {type: string, description: "jobs-run: the job"}}}
                 reason: {type: string}
       responses:
         "200": {description: stored, or changed nothing (and says so), content: {application/json: {schema: {$ref: "#/components/schemas/CommandResult"}}}}
         "400": {description: an unknown command or a missing argument, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
         "401": {description: no valid token, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
         "403": {description: a read token, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+        "404": {description: no such strategy or job, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+        "409": {description: "model-rollback: no earlier version; jobs-run: the job is already running, or the service runs no jobs", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
   /control/history:
     get:
       summary: The audit trail, newest first.
@@ -212,7 +214,7 @@ components:
     Status:
       type: object
       required: [mode, feed, database, started, trading, trading_cause, equity, pnl_today, drawdown, max_drawdown, daily_loss,
-                 max_daily_loss, confidence, settings_version, last_bar, lag_seconds, bar_times, warm, feed_stale, strategies]
+                 max_daily_loss, confidence, settings_version, last_bar, lag_seconds, bar_times, warm, feed_stale, strategies, jobs]
       properties:
         mode: {type: string}
         feed: {type: string}
@@ -234,6 +236,17 @@ components:
         warm: {type: boolean}
         feed_stale: {type: boolean, description: "A live feed with no closed bar for 2 intervals: entries are refused until it catches up."}
         strategies: {type: array, items: {$ref: "#/components/schemas/Strategy"}}
+        jobs: {type: array, items: {$ref: "#/components/schemas/Job"}, description: the scheduled jobs this service runs}
+    Job:
+      type: object
+      required: [name, schedule, next, running, last_run, last_status]
+      properties:
+        name: {type: string}
+        schedule: {type: string, description: 5-field cron expression (UTC)}
+        next: {type: string, nullable: true, description: the next cron time}
+        running: {type: boolean}
+        last_run: {type: string, nullable: true, description: when the newest run started}
+        last_status: {type: string, nullable: true, enum: [running, succeeded, failed, timed_out, skipped, null]}
     Strategy:
       type: object
       required: [name, symbol, interval, model, model_created_ms, trading_from_ms, last_probability, last_target, last_threshold, enabled, pnl]

@@ -70,7 +70,22 @@ public final class PaperLoop: Service, Sendable {
             let drawdown = risk.highWaterMark > 0 ? max(0, 1 - out.equity / risk.highWaterMark) : 0
             metrics.observe(out, state: state, drawdown: drawdown, seconds: took)
             let settings = service.settings
+            let swaps = service.lastSwaps
+            for row in swaps {
+                if row.status == "swapped" {
+                    logger.notice("model swapped", metadata: ["strategy": "\(row.strategy)", "from": "\(row.fromModel ?? "-")", "to": "\(row.toModel)", "bar": "\(UTCTime.iso(row.barMs))"])
+                } else {
+                    logger.warning("model swap refused", metadata: ["strategy": "\(row.strategy)", "model": "\(row.toModel)", "why": "\(row.reason)"])
+                }
+            }
             status.update { s in
+                if swaps.contains(where: { $0.status == "swapped" }) {
+                    for k in s.strategies.indices {
+                        let m = service.model(k)
+                        s.strategies[k].model = m.map { "\($0.name)@\($0.version)" }
+                        s.strategies[k].modelCreatedMs = m?.createdMs
+                    }
+                }
                 s.settingsVersion = settings.version; s.confidence = settings.confidence
                 s.maxDrawdown = settings.risk.maxDrawdown; s.maxDailyLoss = settings.risk.maxDailyLoss
                 s.equity = out.equity; s.dayStartEquity = risk.dayStartEquity; s.highWaterMark = risk.highWaterMark

@@ -18,6 +18,26 @@ enum ReadRoutes {
         let barTimes: Int, warm: Bool
         let feedStale: Bool
         let strategies: [ServiceSnapshot.Strategy]
+        let jobs: [Job]
+    }
+
+    struct Job: Encodable {
+        let name: String, schedule: String
+        @NullWhenAbsent var next: String?
+        let running: Bool
+        @NullWhenAbsent var lastRun: String?
+        @NullWhenAbsent var lastStatus: String?
+    }
+
+    static func jobs(_ c: ControlContext) -> [Job] {
+        guard let supervisor = c.jobs else { return [] }
+        let running = Set(supervisor.running)
+        let next = Dictionary(uniqueKeysWithValues: supervisor.nextRuns().map { ($0.job, $0.atMs) })
+        return supervisor.jobs.map { j in
+            let last = (try? c.store.jobs.runs(job: j.name, limit: 1))?.first
+            return Job(name: j.name, schedule: j.schedule.text, next: (next[j.name] ?? nil).map(UTCTime.iso), running: running.contains(j.name),
+                       lastRun: last.map { UTCTime.iso($0.startedMs) }, lastStatus: last?.status)
+        }
     }
 
     static func status(_ c: ControlContext) -> Status {
@@ -26,7 +46,8 @@ enum ReadRoutes {
                       tradingCause: s.tradingCause, equity: s.equity, pnlToday: s.pnlToday, drawdown: s.drawdown, maxDrawdown: s.maxDrawdown,
                       dailyLoss: s.dayStartEquity > 0 ? max(0, -s.pnlToday / s.dayStartEquity) : 0, maxDailyLoss: s.maxDailyLoss,
                       confidence: s.confidence, settingsVersion: s.settingsVersion, lastBar: s.lastBarMs.map(UTCTime.iso),
-                      lagSeconds: s.lagSeconds(nowMs: c.clock(), intervalMs: c.intervalMs), barTimes: s.barTimes, warm: s.warm, feedStale: s.feedStale, strategies: s.strategies)
+                      lagSeconds: s.lagSeconds(nowMs: c.clock(), intervalMs: c.intervalMs), barTimes: s.barTimes, warm: s.warm, feedStale: s.feedStale, strategies: s.strategies,
+                      jobs: jobs(c))
     }
 
     struct Ready: Encodable { let ready: Bool; let reasons: [String] }

@@ -11,7 +11,7 @@ struct ControlCommand: ParsableCommand {
         commandName: "control",
         abstract: "Steer a running service: status, settings, pause/resume/halt/flatten, strategies, history, tokens.",
         subcommands: [ControlStatus.self, ControlGet.self, ControlSet.self, ControlPause.self, ControlResume.self, ControlHalt.self,
-                      ControlFlatten.self, ControlStrategy.self, ControlHistory.self, ControlTokensCommand.self])
+                      ControlFlatten.self, ControlStrategy.self, ControlModel.self, ControlJobs.self, ControlHistory.self, ControlTokensCommand.self])
 }
 
 /// Where the service is and which token to use.
@@ -146,10 +146,11 @@ struct ControlSet: ParsableCommand {
 }
 
 /// The body of the state commands: POST /control/commands and print what it did.
-func sendCommand(_ connection: ControlConnection, _ name: String, reason: String?, strategy: String? = nil) throws {
+func sendCommand(_ connection: ControlConnection, _ name: String, reason: String?, strategy: String? = nil, job: String? = nil) throws {
     var body: [String: Any] = ["command": name]
     if let reason { body["reason"] = reason }
     if let strategy { body["args"] = ["strategy": strategy] }
+    if let job { body["args"] = ["name": job] }
     connection.show(try connection.client().post("/control/commands", body)) { o in print(cell(o["message"])) }
 }
 
@@ -204,6 +205,26 @@ struct ControlStrategy: ParsableCommand {
     @Argument(help: "The strategy.") var name: String
     @Option(help: "Why (kept in the audit trail).") var reason: String?
     func run() throws { try sendCommand(connection, "strategy-\(action.rawValue)", reason: reason, strategy: name) }
+}
+
+struct ControlModel: ParsableCommand {
+    enum Action: String, ExpressibleByArgument, CaseIterable { case rollback }
+    static let configuration = CommandConfiguration(commandName: "model", abstract: "Roll a strategy's model back to the version before the active one (swapped in at the next bar).")
+    @OptionGroup var connection: ControlConnection
+    @Argument(help: "rollback") var action: Action
+    @Argument(help: "The strategy.") var strategy: String
+    @Option(help: "Why (kept in the audit trail).") var reason: String?
+    func run() throws { try sendCommand(connection, "model-rollback", reason: reason, strategy: strategy) }
+}
+
+struct ControlJobs: ParsableCommand {
+    enum Action: String, ExpressibleByArgument, CaseIterable { case run }
+    static let configuration = CommandConfiguration(commandName: "jobs", abstract: "Run one of the service's scheduled jobs now, as its child process.")
+    @OptionGroup var connection: ControlConnection
+    @Argument(help: "run") var action: Action
+    @Argument(help: "The job (jobs/NAME.yaml).") var name: String
+    @Option(help: "Why (kept in the audit trail).") var reason: String?
+    func run() throws { try sendCommand(connection, "jobs-run", reason: reason, job: name) }
 }
 
 struct ControlHistory: ParsableCommand {

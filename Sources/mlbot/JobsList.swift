@@ -43,7 +43,7 @@ struct JobsList: ParsableCommand {
         var table = TextTable(["job", "schedule", "next (UTC)", "strategies", "train", "holdout", "rule", "last run"])
         for r in rows {
             table.add([r.name, r.schedule, r.next ?? "never", r.strategies?.joined(separator: ",") ?? "all paper+live", "\(SettingValueText.days(r.training_window_days))d",
-                       "\(SettingValueText.days(r.holdout_days))d", "\(r.metric) by \(r.margin), DD +\(r.max_drawdown_increase)",
+                       "\(SettingValueText.days(r.holdout_days))d", String(format: "%@ by %g, drawdown +%g", r.metric, r.margin, r.max_drawdown_increase),
                        r.last_run.map { "\($0) \(r.last_status ?? "")" } ?? "never"])
         }
         table.print()

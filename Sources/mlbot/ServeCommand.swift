@@ -73,6 +73,8 @@ struct ServeCommand: ParsableCommand {
     @Flag(help: "Allow a non-loopback --host: then every read needs a read token too.") var allowRemote = false
     @Option(help: "Where the first start writes the admin and read tokens (mode 0600; default: the database path + .tokens).") var tokenFile: String?
     @Option(help: "Port of the HTTP API (0: any free port, printed on standard error).") var port = 8080
+    @OptionGroup var jobs: JobsOptions
+    @Flag(help: "Do not run the scheduled jobs of --jobs-dir beside the loop.") var noJobs = false
     @Flag(help: "After the replay, run `backtest --mode model` over the same strategies and bars and compare every order and fill.")
     var compareBacktest = false
     @Flag(help: "Print the summary as JSON (keys: database, strategies, resumed_after, first, last, bar_times, orders, fills, vetoes, resizes, equity, pnl, interrupted, backtest_parity).")
@@ -95,6 +97,26 @@ struct ServeCommand: ParsableCommand {
                                           logger: logger)
             return .live(live, stream: stream)
         }
+    }
+
+    /// The jobs of --jobs-dir, run by their schedules as children of this process (`mlbot jobs run`
+    /// with this database, config and folders). A replay passes the bar time it has reached, so a
+    /// job never trains on bars the service has not seen yet.
+    func jobSupervisor(store: DataStore, status: LiveStatus, inbox: ControlInbox, logger: Logger) throws -> JobSupervisor? {
+        let files = try JobFile.all(directory: jobs.jobsDir)
+        guard !files.isEmpty else { return nil }
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var options = ["--db", store.path, "--jobs-dir", jobs.jobsDir, "--features-dir", sets.featuresDir]
+        if let c = global.config { options += ["--config", c] }
+        let directory = (store.path as NSString).deletingLastPathComponent
+        let launch = JobSupervisor.Launch(executable: executable, options: options, logDirectory: directory.isEmpty ? "." : directory)
+        let replay = feed == .replay
+        let supervisor = try JobSupervisor(jobs: files, store: store, launch: launch, startMs: UTCTime.nowMs(), now: UTCTime.nowMs,
+                                           asOf: { replay ? status.snapshot.lastBarMs : nil }, onFinish: { _, _ in inbox.notify() }, logger: logger)
+        for (job, at) in supervisor.nextRuns() {
+            logger.info("job scheduled", metadata: ["job": "\(job)", "next": "\(at.map(UTCTime.iso) ?? "never")"])
+        }
+        return supervisor
     }
 
     struct Summary: Encodable {
@@ -147,16 +169,20 @@ struct ServeCommand: ParsableCommand {
         // A restarted service is already under its stored changes.
         status.update { $0.settingsVersion = service.settings.version }
         let metrics = ServiceMetrics(version: MLBot.configuration.version.isEmpty ? "dev" : MLBot.configuration.version)
+        let supervisor = noJobs ? nil : try jobSupervisor(store: store, status: status, inbox: inbox, logger: logger)
         let context = ControlContext(store: store, status: status, metrics: metrics, limits: cfg.risk, intervalMs: service.strategies[0].interval.milliseconds,
-                                     baseSettings: EngineSettings(config: cfg), inbox: inbox, readNeedsToken: !Self.loopback.contains(host))
+                                     baseSettings: EngineSettings(config: cfg), inbox: inbox, readNeedsToken: !Self.loopback.contains(host), jobs: supervisor)
         if !created.isEmpty { logger.notice("control tokens created", metadata: ["names": "\(created.joined(separator: ","))", "file": "\(tokens)"]) }
         let app = buildApplication(ServerSettings(host: host, port: port), context: context, logger: logger) { port in
             FileHandle.standardError.write(Data("mlbot serve: API on http://\(host):\(port)\n".utf8))
         }
         let loop = PaperLoop(service, feed: try feedSource(cfg, store: store, service: service, logger: logger), status: status, metrics: metrics, logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: app),
+            .init(service: loop, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)]
+        if let supervisor { services.append(.init(service: supervisor)) }
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: app),
-                       .init(service: loop, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         let failure = Mutex<(any Error)?>(nil)
         let done = DispatchSemaphore(value: 0)
