@@ -14,6 +14,10 @@ public struct ServiceSnapshot: Sendable, Codable, Equatable {
         /// `name@version` of the registered model, nil for a rule strategy.
         @NullWhenAbsent public var model: String?
         @NullWhenAbsent public var modelCreatedMs: Int64?
+        /// The last bar the model was trained on: its age is the bar time since.
+        @NullWhenAbsent public var modelTrainedThroughMs: Int64?
+        /// Past `models.max_age`: exits only until a fresher model is promoted.
+        public var modelExpired = false
         public let tradingFromMs: Int64
         @NullWhenAbsent public var lastProbability: Double?
         @NullWhenAbsent public var lastTarget: Double?
@@ -23,9 +27,10 @@ public struct ServiceSnapshot: Sendable, Codable, Equatable {
         public var enabled = true
         public var pnl: Double
 
-        public init(name: String, symbol: String, interval: String, model: String?, modelCreatedMs: Int64?, tradingFromMs: Int64) {
+        public init(name: String, symbol: String, interval: String, model: String?, modelCreatedMs: Int64?, modelTrainedThroughMs: Int64? = nil,
+                    tradingFromMs: Int64) {
             self.name = name; self.symbol = symbol; self.interval = interval; self.model = model
-            self.modelCreatedMs = modelCreatedMs; self.tradingFromMs = tradingFromMs; pnl = 0
+            self.modelCreatedMs = modelCreatedMs; self.modelTrainedThroughMs = modelTrainedThroughMs; self.tradingFromMs = tradingFromMs; pnl = 0
         }
     }
 

@@ -249,13 +249,16 @@ components:
         last_status: {type: string, nullable: true, enum: [running, succeeded, failed, timed_out, skipped, null]}
     Strategy:
       type: object
-      required: [name, symbol, interval, model, model_created_ms, trading_from_ms, last_probability, last_target, last_threshold, enabled, pnl]
+      required: [name, symbol, interval, model, model_created_ms, model_trained_through_ms, model_expired, trading_from_ms, last_probability, last_target,
+                 last_threshold, enabled, pnl]
       properties:
         name: {type: string}
         symbol: {type: string}
         interval: {type: string}
         model: {type: string, nullable: true}
         model_created_ms: {type: integer, nullable: true}
+        model_trained_through_ms: {type: integer, nullable: true, description: the last bar the model was trained on; its age is the bar time since}
+        model_expired: {type: boolean, description: "past models.max_age: exits only until a fresher model is promoted"}
         trading_from_ms: {type: integer}
         last_probability: {type: number, nullable: true}
         last_target: {type: number, nullable: true}

@@ -71,6 +71,7 @@ public final class PaperLoop: Service, Sendable {
             metrics.observe(out, state: state, drawdown: drawdown, seconds: took)
             let settings = service.settings
             let swaps = service.lastSwaps
+            for e in service.lastExpiryEvents { logger.warning("\(e.kind)", metadata: ["detail": "\(e.detail)"]) }
             for row in swaps {
                 if row.status == "swapped" {
                     logger.notice("model swapped", metadata: ["strategy": "\(row.strategy)", "from": "\(row.fromModel ?? "-")", "to": "\(row.toModel)", "bar": "\(UTCTime.iso(row.barMs))"])
@@ -84,8 +85,10 @@ public final class PaperLoop: Service, Sendable {
                         let m = service.model(k)
                         s.strategies[k].model = m.map { "\($0.name)@\($0.version)" }
                         s.strategies[k].modelCreatedMs = m?.createdMs
+                        s.strategies[k].modelTrainedThroughMs = service.strategies[k].runtime.modelThroughMs
                     }
                 }
+                for k in s.strategies.indices { s.strategies[k].modelExpired = service.expired[k] }
                 s.settingsVersion = settings.version; s.confidence = settings.confidence
                 s.maxDrawdown = settings.risk.maxDrawdown; s.maxDailyLoss = settings.risk.maxDailyLoss
                 s.equity = out.equity; s.dayStartEquity = risk.dayStartEquity; s.highWaterMark = risk.highWaterMark

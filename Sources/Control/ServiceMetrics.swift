@@ -61,9 +61,15 @@ public final class ServiceMetrics: Sendable {
     func refresh(_ snapshot: ServiceSnapshot, nowMs: Int64, intervalMs: Int64) {
         if let lag = snapshot.lagSeconds(nowMs: nowMs, intervalMs: intervalMs) { feedLag.set(lag) }
         for s in snapshot.strategies {
-            guard let created = s.modelCreatedMs else { continue }
-            registry.makeGauge(name: "mlbot_model_age_seconds", labels: [("strategy", s.name)], help: "Age of the strategy's active model.")
-                .set(Double(nowMs - created) / 1000)
+            guard let through = s.modelTrainedThroughMs else { continue }
+            // In bar time, as `models.max_age` is: a replay of old bars shows the age it had then.
+            let at = snapshot.lastBarMs ?? nowMs
+            registry.makeGauge(name: "mlbot_model_age_seconds", labels: [("strategy", s.name)],
+                               help: "Bar time since the last bar the strategy's model was trained on (the age models.max_age limits).")
+                .set(Double(at - through) / 1000)
+            registry.makeGauge(name: "mlbot_model_expired", labels: [("strategy", s.name)],
+                               help: "1 while the strategy's model is past models.max_age (exits only).")
+                .set(to: s.modelExpired ? 1.0 : 0.0)
         }
     }
 

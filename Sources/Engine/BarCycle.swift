@@ -20,7 +20,8 @@ public enum BarCycle {
     /// `feedStale` (live feeds only) says the bars are late: the risk manager refuses entries.
     /// `commands` are the operator's, applied at this bar-time: a halt cancels the open orders
     /// before step 1; pause, halt, flatten and resume change the trading state after step 2; a
-    /// flatten sets every strategy's target to zero in step 3.
+    /// flatten sets every strategy's target to zero in step 3. A strategy the operator disabled, or
+    /// whose model is past its age limit, may only shrink or close its position.
     public static func step(_ s: inout EngineState, time: Int64, bars: [Bar?], settings: EngineSettings, feedStale: Bool = false,
                             commands: [OperatorCommand] = [], into out: inout CycleOutcome) {
         precondition(bars.count == s.instruments.count, "one slot per instrument")
@@ -91,7 +92,9 @@ public enum BarCycle {
                 : runtime.rules.threshold
             guard var target = runtime.step(input, threshold: threshold) else { continue }
             if flatten { target = 0 }
-            else if !settings.disabled.isEmpty, settings.disabled.contains(runtime.name) { target = exitsOnly(target, from: s.previousTarget[k]) }
+            else if (!settings.disabled.isEmpty && settings.disabled.contains(runtime.name)) || runtime.modelExpired(at: time) {
+                target = exitsOnly(target, from: s.previousTarget[k])
+            }
             out.signals.append(.init(strategy: k, probability: runtime.lastProbability, threshold: threshold, target: target))
             if target != s.previousTarget[k] {
                 s.previousTarget[k] = target

@@ -94,7 +94,7 @@ public struct JobFile: Sendable, Equatable {
     }
 
     /// `90d`, `12h`, `30m` or `45s`, positive.
-    static func duration(_ map: YAMLMap, _ key: String) throws -> Int64? {
+    public static func duration(_ map: YAMLMap, _ key: String) throws -> Int64? {
         guard let text = try map.string(key) else { return nil }
         let units: [Character: Int64] = ["d": UTCTime.msPerDay, "h": 3_600_000, "m": 60_000, "s": 1_000]
         guard let unit = text.last.flatMap({ units[$0] }), let n = Int64(text.dropLast()), n > 0 else {

@@ -18,6 +18,8 @@ public struct MlbotConfig: Sendable, Equatable {
     public var risk: RiskLimits
     /// How capital is split between strategies.
     public var portfolio: PortfolioSettings
+    /// How old a model strategy's model may get before it trades exits only.
+    public var models: ModelAgeLimits
     /// SHA-256 of the file's bytes (or of the built-in defaults).
     public var contentHash: String
 
@@ -109,6 +111,11 @@ public struct MlbotConfig: Sendable, Equatable {
           window: 1440         # bar-times of returns behind the estimate
           initial_equity: 10000   # account equity a backtest starts with (quote currency)
 
+        models:                # model strategies (serve, backtest --mode model)
+          max_age: 30d         # bar time since the last bar a model was trained on; past it the strategy
+                               # trades exits only until a fresher model is promoted (none: no limit)
+          max_age_by_strategy: {}   # per strategy, e.g. {disc-1-01: 14d}
+
         """
 
     public static func builtIn() -> MlbotConfig {
@@ -132,7 +139,7 @@ public struct MlbotConfig: Sendable, Equatable {
     /// Parses and validates configuration text.
     public static func parse(yaml: String, file: String) throws -> MlbotConfig {
         let root = try YAMLMap(yaml: yaml, file: file)
-        try root.requireOnly(["database", "data", "strategies", "risk", "portfolio"])
+        try root.requireOnly(["database", "data", "strategies", "risk", "portfolio", "models"])
         let database = try root.string("database") ?? "mlbot.sqlite"
         guard !database.isEmpty else { throw root.error("database", "a file path") }
 
@@ -183,6 +190,7 @@ public struct MlbotConfig: Sendable, Equatable {
         let strategies = try GraduationRules.parse(try root.map("strategies") ?? YAMLMap(yaml: "{}", file: file))
         let risk = try RiskLimits.parse(try root.map("risk") ?? YAMLMap(yaml: "{}", file: file))
         let portfolio = try PortfolioSettings.parse(try root.map("portfolio") ?? YAMLMap(yaml: "{}", file: file))
+        let models = try ModelAgeLimits.parse(try root.map("models") ?? YAMLMap(yaml: "{}", file: file))
 
         return MlbotConfig(
             database: database,
@@ -193,6 +201,7 @@ public struct MlbotConfig: Sendable, Equatable {
             strategies: strategies,
             risk: risk,
             portfolio: portfolio,
+            models: models,
             contentHash: Digest.sha256Hex(yaml))
     }
 }

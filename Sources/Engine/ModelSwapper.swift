@@ -32,8 +32,8 @@ struct ModelSwapper {
             let key = "\(strategies[k].name)|\(active.name)@\(active.version)"
             guard active.version != current.version, !refused.contains(key) else { continue }
             switch load(active, for: strategies[k], at: t) {
-            case .ready(let predictor, let weights):
-                try strategies[k].runtime.swap(to: predictor)
+            case .ready(let predictor, let weights, let through):
+                try strategies[k].runtime.swap(to: predictor, throughMs: through)
                 inForce[k] = active
                 rows.append(ModelSwapRow(engine: engine, strategy: strategies[k].name, fromModel: "\(current.name)@\(current.version)",
                                          toModel: "\(active.name)@\(active.version)", weightsSha256: weights, barMs: t, wallMs: wallMs, status: "swapped",
@@ -58,15 +58,15 @@ struct ModelSwapper {
         }
         let ref = try ModelReference(parsing: row.toModel, requireVersion: true)
         let entry = try store.models.entry(ref.name, version: ref.version)
-        guard case .ready(let predictor, _) = load(entry, for: strategies[k], at: row.barMs) else {
+        guard case .ready(let predictor, _, let through) = load(entry, for: strategies[k], at: row.barMs) else {
             throw Failure(.internal, "model \(row.toModel), swapped into '\(row.strategy)' at \(UTCTime.iso(row.barMs)), no longer loads: the ledger cannot be rebuilt past it")
         }
-        try strategies[k].runtime.swap(to: predictor)
+        try strategies[k].runtime.swap(to: predictor, throughMs: through)
         inForce[k] = entry
     }
 
     enum Loaded {
-        case ready(RowPredictor, weights: String)
+        case ready(RowPredictor, weights: String, throughMs: Int64)
         /// Trained on bars up to or after this one: it may trade only later.
         case notYet
         case refused(String)
@@ -87,6 +87,6 @@ struct ModelSwapper {
         // Its last training label reaches `horizon` bars past its last sample.
         let tradeable = manifest.data.lastMs + Int64(manifest.horizon + 1) * p.interval.milliseconds
         guard t >= tradeable else { return .notYet }
-        return .ready(RowPredictor(trained), weights: manifest.weights.sha256)
+        return .ready(RowPredictor(trained), weights: manifest.weights.sha256, throughMs: manifest.data.lastMs)
     }
 }

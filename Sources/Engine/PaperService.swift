@@ -82,6 +82,9 @@ public final class PaperService {
     private var lastRegistryCheck: ContinuousClock.Instant
     /// Swaps and refusals made at the last step (committed with it).
     public private(set) var lastSwaps: [ModelSwapRow] = []
+    /// Which strategies' models are past their age limit (exits only), and the last step's changes of it.
+    public private(set) var expired: [Bool]
+    public private(set) var lastExpiryEvents: [ServiceEventRow] = []
 
     public init(store: DataStore, config: MlbotConfig, catalog: InstrumentCatalog, job: BacktestJob, engine: String = "paper",
                 inbox: ControlInbox = ControlInbox()) throws {
@@ -99,6 +102,7 @@ public final class PaperService {
         }
         strategies = try job.prepare(store: store, config: config)
         swapper = ModelSwapper(engine: engine, strategies: strategies)
+        expired = [Bool](repeating: false, count: strategies.count)
         lastRegistryCheck = clock.now
         settings = EngineSettings(config: config)
         let (initial, series, startMs) = try StrategyBacktest.initialState(strategies, catalog: catalog, config: config, settings: settings)
@@ -139,6 +143,7 @@ public final class PaperService {
             let due = try (commands[t] ?? []).map { try Self.parse($0) }
             for row in swaps[t] ?? [] { try swapper.replay(row, store: store, strategies: strategies) }
             BarCycle.step(&state, time: t, bars: bars, settings: settings, feedStale: stale.contains(t), commands: due, into: &out)
+            _ = noteExpiry(at: t)
             if t >= session.startMs { notePaper(); rebuiltEquity = out.equity }
         }
         let storedEquity = try store.ledger.equity(at: cursor.lastBarMs)
@@ -212,6 +217,7 @@ public final class PaperService {
             return out
         }
         notePaper()
+        lastExpiryEvents = noteExpiry(at: t)
         let cursorState = try ServiceCursorState.json(risk: state.risk, sessionJSON: sessionJSON)
         defer { lastCommit = clock.now - decided }
         try store.ledger.write { db in
@@ -222,6 +228,7 @@ public final class PaperService {
                 try StrategyRepository.recordPaper(strategies[k].name, bars: paper[k].bars, pnl: paper[k].pnl, maxDrawdown: paper[k].maxDrawdown, db)
             }
             for row in lastSwaps { try JobRepository.recordSwap(row, db) }
+            for e in lastExpiryEvents { try LedgerRepository.record(e, db) }
             if settings.version != previousVersion || !commandIDs.isEmpty {
                 try ControlRepository.markApplied(versionsAfter: previousVersion, through: settings.version, commands: commandIDs, barMs: t, db)
             }
@@ -247,6 +254,25 @@ public final class PaperService {
                                       model: p.model.map { "\($0.name)@\($0.version)" }, weightsSha256: weights, specHash: Digest.sha256Hex(definition))
         }
         try store.ledger.write { db in for r in rows { try LedgerRepository.save(r, db) } }
+    }
+
+    /// The strategies whose model crossed its age limit at `t`, either way, as service events.
+    private func noteExpiry(at t: Int64) -> [ServiceEventRow] {
+        var events: [ServiceEventRow] = []
+        for k in strategies.indices {
+            let runtime = strategies[k].runtime
+            let now = runtime.modelExpired(at: t)
+            guard now != expired[k] else { continue }
+            expired[k] = now
+            let model = swapper.inForce[k].map { "\($0.name)@\($0.version)" } ?? "?"
+            let age = Double(t - (runtime.modelThroughMs ?? t)) / Double(UTCTime.msPerDay)
+            let limit = Double(runtime.maxModelAgeMs ?? 0) / Double(UTCTime.msPerDay)
+            events.append(ServiceEventRow(engine: engine, wallMs: UTCTime.nowMs(), barMs: t, kind: now ? "model_expired" : "model_fresh",
+                                          detail: now ? String(format: "%@: model %@ is %.2f days past its training data (limit %.2f days): exits only until a fresher model is promoted",
+                                                               strategies[k].name, model, age, limit)
+                                                      : String(format: "%@: model %@ is within its age limit again (%.2f of %.2f days)", strategies[k].name, model, age, limit)))
+        }
+        return events
     }
 
     private func notePaper() {

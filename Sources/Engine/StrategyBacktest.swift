@@ -106,7 +106,7 @@ public enum StrategyBacktest {
         }
         let runtime = try StrategyRuntime(name: name, symbol: file.symbol, interval: file.interval, set: set, inputs: inputs,
                                           rules: file.definition.rules, execution: file.definition.execution,
-                                          source: .model(RowPredictor(trained)), tradeFromMs: start)
+                                          source: .model(RowPredictor(trained)), tradeFromMs: start, modelThroughMs: manifest.data.lastMs)
         return PreparedStrategy(name: name, symbol: file.symbol, interval: file.interval, definition: file.definition, runtime: runtime,
                                 series: series, reference: reference, tradeFromMs: start, evaluation: nil, model: entry)
     }
@@ -139,6 +139,7 @@ public enum StrategyBacktest {
         let instruments = symbols.map(catalog.instrument)
         let broker = PaperBroker(execution: symbols.map { execution[$0] ?? ExecutionModel() })
         let start = strategies.map(\.tradeFromMs).min()!
+        for p in strategies { p.runtime.maxModelAgeMs = config.models.limit(for: p.name) }
         let state = try EngineState(instruments: instruments, strategies: strategies.map(\.runtime), broker: broker, allocation: config.portfolio,
                                     initialCash: Money(Decimal(string: "\(config.portfolio.initialEquity)") ?? 0) ?? Money(units: Int128(config.portfolio.initialEquity) * Money.unitsPerOne),
                                     limits: settings.risk, startMs: start)

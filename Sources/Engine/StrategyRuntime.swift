@@ -22,6 +22,17 @@ public final class StrategyRuntime {
     public private(set) var lastTarget = 0.0
 
     private var source: SignalSource
+    /// The last bar the model was trained on (nil: a rule or recorded strategy).
+    public private(set) var modelThroughMs: Int64?
+    /// How old (bar time since `modelThroughMs`) the model may get before the strategy only exits.
+    public var maxModelAgeMs: Int64?
+
+    /// Whether the model is past its age limit at bar `time`.
+    @inline(__always)
+    public func modelExpired(at time: Int64) -> Bool {
+        guard let through = modelThroughMs, let limit = maxModelAgeMs else { return false }
+        return time - through > limit
+    }
     /// A rule's "probability" is 0, ½ or 1, so a confidence threshold means nothing to it (and 0.5
     /// would turn its neutral into long): the operator's confidence applies to models only.
     public var followsConfidence: Bool {
@@ -41,8 +52,9 @@ public final class StrategyRuntime {
 
     /// `set` is the strategy's feature set; `inputs` the outputs its model (or rule) reads, in order.
     public init(name: String, symbol: Symbol, interval: Interval, set: FeatureSet?, inputs: [String], rules: SignalRules,
-                execution: ExecutionModel, source: SignalSource, tradeFromMs: Int64 = .min) throws {
+                execution: ExecutionModel, source: SignalSource, tradeFromMs: Int64 = .min, modelThroughMs: Int64? = nil) throws {
         self.name = name
+        self.modelThroughMs = modelThroughMs
         self.symbol = symbol
         self.rules = rules
         self.execution = execution
@@ -79,12 +91,13 @@ public final class StrategyRuntime {
 
     /// Puts another model in, between two bars: the feature streams, the signal state and the
     /// position carry on, so the new model must read the same columns as the old one.
-    public func swap(to predictor: RowPredictor) throws {
+    public func swap(to predictor: RowPredictor, throughMs: Int64) throws {
         guard case .model = source else { throw Failure(.badInput, "strategy '\(name)' does not trade a model") }
         guard predictor.featureCount == columns.count else {
             throw Failure(.badInput, "strategy '\(name)': the new model reads \(predictor.featureCount) features, the strategy \(columns.count)")
         }
         source = .model(predictor)
+        modelThroughMs = throughMs
     }
 
     /// Consumes this bar's close and decides: returns the target exposure (signed fraction of the

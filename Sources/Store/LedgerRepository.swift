@@ -94,7 +94,8 @@ public struct LedgerRepository: Sendable {
         }
     }
     public static func save(_ r: StrategyLineageRow, _ db: Database) throws { try r.save(db) }
-    public func record(_ e: ServiceEventRow) throws { try write { db in try e.insert(db) } }
+    public func record(_ e: ServiceEventRow) throws { try write { db in try Self.record(e, db) } }
+    public static func record(_ e: ServiceEventRow, _ db: Database) throws { try e.insert(db) }
     public func serviceEvents(engine: String, limit: Int = 100) throws -> [ServiceEventRow] {
         try pool.read { try ServiceEventRow.filter(Column("engine") == engine).order(Column("id").desc).limit(limit).fetchAll($0).reversed() }
     }

@@ -164,7 +164,7 @@ struct ServeCommand: ParsableCommand {
             maxDrawdown: service.settings.risk.maxDrawdown, maxDailyLoss: service.settings.risk.maxDailyLoss, confidence: service.settings.confidence,
             strategies: service.strategies.map {
                 ServiceSnapshot.Strategy(name: $0.name, symbol: $0.symbol.name, interval: $0.interval.name, model: $0.model.map { "\($0.name)@\($0.version)" },
-                                         modelCreatedMs: $0.model?.createdMs, tradingFromMs: $0.tradeFromMs)
+                                         modelCreatedMs: $0.model?.createdMs, modelTrainedThroughMs: $0.runtime.modelThroughMs, tradingFromMs: $0.tradeFromMs)
             }))
         // A restarted service is already under its stored changes.
         status.update { $0.settingsVersion = service.settings.version }

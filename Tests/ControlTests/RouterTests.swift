@@ -15,7 +15,7 @@ import Testing
         let store = try DataStore(path: try Fixtures.temporaryDirectory("router").appendingPathComponent("r.sqlite").path)
         let status = LiveStatus(ServiceSnapshot(mode: "paper", feed: "replay", database: store.path, startedMs: 0, equity: 10_000,
                                                 maxDrawdown: 0.15, maxDailyLoss: 0.05, confidence: nil,
-                                                strategies: [.init(name: "s", symbol: "ETHUSDT", interval: "1m", model: "s@1", modelCreatedMs: 0, tradingFromMs: 0)]))
+                                                strategies: [.init(name: "s", symbol: "ETHUSDT", interval: "1m", model: "s@1", modelCreatedMs: 0, modelTrainedThroughMs: 0, tradingFromMs: 0)]))
         return ControlContext(store: store, status: status, metrics: ServiceMetrics(version: "test"), limits: RiskLimits(), intervalMs: 60_000,
                               clock: { 120_000 })
     }
@@ -78,7 +78,7 @@ import Testing
                 #expect(r.headers[.contentType]?.hasPrefix("text/plain") == true)
                 for name in ["mlbot_bars_processed_total", "mlbot_fills_total", "mlbot_bar_processing_seconds", "mlbot_equity", "mlbot_drawdown_ratio",
                              "mlbot_feed_lag_seconds 20", #"mlbot_trading_state{state="ACTIVE"} 1"#, #"mlbot_build_info{version="test"} 1"#,
-                             #"mlbot_model_age_seconds{strategy="s"} 120"#] {
+                             #"mlbot_model_age_seconds{strategy="s"} 120"#, #"mlbot_model_expired{strategy="s"} 0"#] {
                     #expect(text.contains(name), "metrics lack \(name)")
                 }
             }

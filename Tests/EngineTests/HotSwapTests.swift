@@ -40,7 +40,7 @@ import Testing
         return c
     }
 
-    static func service(_ store: DataStore, inbox: ControlInbox = ControlInbox()) throws -> PaperService {
+    static func service(_ store: DataStore, inbox: ControlInbox = ControlInbox(), config: MlbotConfig = config) throws -> PaperService {
         try PaperService(store: store, config: config, catalog: InstrumentCatalog(),
                          job: BacktestJob(target: .status(.paper), mode: .model, featuresDirectory: features), inbox: inbox)
     }
@@ -120,5 +120,42 @@ import Testing
         #expect(service.lastSwaps.isEmpty, "refused once, not at every bar")
         #expect(try store.jobs.swaps(engine: "paper").map(\.status) == ["refused"])
         #expect(try store.ledger.signals().last?.probability != nil, "m1@1 still decides")
+    }
+
+    @Test func pastItsAgeLimitAStrategyOnlyExitsUntilAFresherModelIsSwappedIn() throws {
+        let (store, dir, file) = try Self.fixture()
+        var config = Self.config
+        config.models.maxAgeMs = 6 * 3_600_000
+        let inbox = ControlInbox()
+        let service = try Self.service(store, inbox: inbox, config: config)
+        let through = try #require(service.strategies[0].runtime.modelThroughMs)
+        let day4: Int64 = 1_704_067_200_000 + 3 * 86_400_000
+        let freshAt = day4 + 8 * 3_600_000
+        while let t = service.nextBarMs, t < freshAt { try service.step() }
+        // m1@3, trained to 07:00 of the fourth day, promoted at 08:00.
+        let d = file.definition
+        let m3 = try TrainingJob(set: d.set, symbol: file.symbol, interval: file.interval, spec: d.model, cv: d.cv, calibration: d.calibration,
+                                 to: day4 + 7 * 3_600_000, name: "m1", seed: 42, modelsDirectory: dir.appendingPathComponent("models").path).run(store: store)
+        try ModelRegistryRules.promote(store, name: "m1", version: m3.entry.version)
+        inbox.notify()
+        while service.nextBarMs != nil { try service.step() }
+
+        let events = try store.ledger.serviceEvents(engine: "paper").filter { $0.kind.hasPrefix("model_") }
+        // m1@3 ages too: six hours after its own training data it expires in turn.
+        #expect(events.map { $0.kind } == ["model_expired", "model_fresh", "model_expired"], "\(events)")
+        try #require(events.count == 3)
+        let expiredAt = try #require(events[0].barMs), freshFrom = try #require(events[1].barMs), againAt = try #require(events[2].barMs)
+        #expect(againAt > freshFrom + 4 * 3_600_000)
+        #expect(expiredAt == through + 6 * 3_600_000 + 60_000, "the first bar past the limit")
+        #expect(freshFrom == freshAt && events.first?.detail.contains("exits only") == true)
+        let orders = try store.ledger.orders()
+        let window = orders.filter { $0.decidedMs >= expiredAt && $0.decidedMs < freshFrom }
+        #expect(window.allSatisfy { $0.reduceOnly }, "only exits while expired: \(window.filter { !$0.reduceOnly })")
+        let opensBefore = orders.contains { $0.decidedMs < expiredAt && !$0.reduceOnly }, opensAfter = orders.contains { $0.decidedMs >= freshFrom && $0.decidedMs < againAt && !$0.reduceOnly }
+        #expect(opensBefore && opensAfter, "it opens positions before and after")
+        #expect(orders.filter { $0.decidedMs >= againAt }.allSatisfy { $0.reduceOnly })
+        // A restart rebuilds the same expiry (and would refuse if the state differed).
+        let restarted = try Self.service(store, config: config)
+        #expect(restarted.expired == [true])
     }
 }

@@ -44,12 +44,13 @@ import Testing
         let server = try await FakeBybitServer.start()
         let events = Mutex<[StreamEvent]>([])
         let stream = BybitKlineStream(url: server.streamURL, symbols: [try Symbol("BTCUSDT")], interval: .oneMinute,
-                                      settings: StreamSettings(pingInterval: .milliseconds(50), silenceTimeout: .milliseconds(2000),
+                                      settings: StreamSettings(pingInterval: .milliseconds(50), silenceTimeout: .milliseconds(10_000),
                                                                reconnect: RetryPolicy(baseDelay: 0.05, maxDelay: 0.1)),
                                       logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         let task = Task { await stream.run { e in events.withLock { $0.append(e) } } }
         func wait(_ what: String, _ ok: () async -> Bool) async throws {
-            for _ in 0..<500 where !(await ok()) { try await Task.sleep(for: .milliseconds(10)) }
+            // Up to 20 s: on a loaded machine (the whole suite on 2 cores) the loopback can lag.
+            for _ in 0..<2000 where !(await ok()) { try await Task.sleep(for: .milliseconds(10)) }
             #expect(await ok(), "\(what)")
         }
         try await wait("subscribed") { await server.state.stream.subscribers("kline.1.BTCUSDT") == 1 }
