@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Hummingbird
 import Market
@@ -113,6 +114,9 @@ enum ReadRoutes {
         let events = try c.store.ledger.riskEvents(limit: 50).map {
             RiskBody.Event(time: UTCTime.iso($0.timeMs), kind: $0.kind, rule: $0.rule, message: $0.message, figures: $0.figures)
         }
-        return RiskBody(trading: s.trading.rawValue, cause: s.tradingCause, drawdown: s.drawdown, limits: c.limits, recent: events)
+        // The limits in force: the config's with the stored changes the service has applied.
+        let applied = try c.store.control.changes().filter { $0.appliedMs != nil }.map(SettingChange.init)
+        let limits = EngineSettings.applying(applied, to: c.baseSettings).risk
+        return RiskBody(trading: s.trading.rawValue, cause: s.tradingCause, drawdown: s.drawdown, limits: limits, recent: events)
     }
 }

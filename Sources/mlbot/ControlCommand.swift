@@ -70,13 +70,21 @@ struct ControlStatus: ParsableCommand {
                      ((s["max_drawdown"] as? Double) ?? 0) * 100, ((s["daily_loss"] as? Double) ?? 0) * 100, ((s["max_daily_loss"] as? Double) ?? 0) * 100))
         print("confidence \(s["confidence"].map { $0 is NSNull ? "each strategy's own" : cell($0) } ?? "–")")
         var t = TextTable(["strategy", "symbol", "enabled", "model", "model age", "last p", "threshold", "target", "P&L"])
-        let now = Double(UTCTime.nowMs())
+        // The age models.max_age limits: bar time since the model's last training bar.
+        let lastBar = (s["last_bar"] as? String).flatMap { try? UTCTime.parse($0) }.map(Double.init) ?? Double(UTCTime.nowMs())
         for st in (s["strategies"] as? [[String: Any]]) ?? [] {
-            let age = (st["model_created_ms"] as? NSNumber).map { String(format: "%.1f d", (now - $0.doubleValue) / 86_400_000) } ?? "–"
+            let expired = (st["model_expired"] as? NSNumber)?.boolValue == true
+            let age = (st["model_trained_through_ms"] as? NSNumber).map { String(format: "%.1f d", (lastBar - $0.doubleValue) / 86_400_000) + (expired ? " EXPIRED (exits only)" : "") } ?? "–"
             t.add([cell(st["name"]), cell(st["symbol"]), cell(st["enabled"]), cell(st["model"]), age, cell(st["last_probability"]), cell(st["last_threshold"]),
                    cell(st["last_target"]), String(format: "%.2f", (st["pnl"] as? Double) ?? 0)])
         }
         t.print()
+        let jobs = (s["jobs"] as? [[String: Any]]) ?? []
+        if !jobs.isEmpty {
+            var j = TextTable(["job", "schedule", "next (UTC)", "running", "last run", "last status"])
+            for x in jobs { j.add([cell(x["name"]), cell(x["schedule"]), cell(x["next"]), cell(x["running"]), cell(x["last_run"]), cell(x["last_status"])]) }
+            j.print()
+        }
         let positions = ((try? JSONSerialization.jsonObject(with: Data(try client.get("/positions")))) as? [[String: Any]]) ?? []
         if !positions.isEmpty {
             var p = TextTable(["account", "symbol", "quantity", "average price"])

@@ -104,4 +104,37 @@ import Testing
             #expect(shown.contains("\"model\" : \"\(model)\""), "\(o.clientOrderId) at \(o.decidedMs): \(shown.prefix(300))")
         }
     }
+
+    /// The control center on a model strategy: `control set confidence 0.7` makes every later
+    /// signal of m1 judged at 0.7, so a p between 0.3 and 0.7 no longer opens a position.
+    @Test func confidenceSetThroughTheCLIGatesAServedModelFromTheNextBar() async throws {
+        let w = try Self.workspace("jobs-confidence")
+        let p = try Spawned(["serve", "--paper", "--strategies", "m1", "--feed", "replay", "--speed", "3000", "--port", "0", "--no-jobs"] + w.common, in: w.dir, label: "serve")
+        let api = try await p.apiAddress()
+        let connect = ["--url", api, "--db", w.db]
+        // Let it trade at its own threshold of 0.5 for a while first.
+        _ = try await Self.awaitStatus(connect, in: w.dir) { s in (try? JSONSerialization.jsonObject(with: Data(s.utf8)) as? [String: Any])
+            .flatMap { $0["bar_times"] as? Int }.map { $0 > 300 } ?? false }
+        let set = try CLI.run(["control", "set", "confidence", "0.7", "--strategy", "m1", "--reason", "surer trades"] + connect, in: w.dir)
+        #expect(set.status == 0, "\(set.out) \(set.err)")
+        _ = try await Self.awaitStatus(connect, in: w.dir) { $0.contains(#""last_threshold":0.7"#) }
+        try await Task.sleep(nanoseconds: 2_000_000_000)
+        p.signal(SIGTERM)
+        #expect(p.wait().status == 0)
+
+        let store = try DataStore(path: w.db, mustExist: true)
+        let applied = try #require(try store.control.changes().first?.appliedMs)
+        let signals = Dictionary(uniqueKeysWithValues: try store.ledger.signals().map { ($0.timeMs, $0) })
+        let after = signals.values.filter { $0.timeMs >= applied }
+        #expect(!after.isEmpty && after.allSatisfy { $0.threshold == 0.7 }, "from the applied bar on, m1 is judged at 0.7")
+        #expect(signals.values.filter { $0.timeMs < applied }.allSatisfy { $0.threshold == 0.5 })
+        func opening(_ o: OrderRow) -> Bool { !o.reduceOnly }
+        let orders = try store.ledger.orders()
+        let weak = { (o: OrderRow) -> Bool in
+            guard let p = signals[o.decidedMs]?.probability else { return false }
+            return p > 0.3 && p < 0.7
+        }
+        #expect(orders.contains { $0.decidedMs < applied && opening($0) && weak($0) }, "before the change a p under 0.7 opened positions")
+        #expect(!orders.contains { $0.decidedMs >= applied && opening($0) && weak($0) }, "after it, none does")
+    }
 }

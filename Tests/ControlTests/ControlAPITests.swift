@@ -143,4 +143,26 @@ import Testing
         let again = try f.restarted()
         #expect(again.settings.confidence == 0.7 && again.settings.version == 2 && again.state.risk == service.state.risk)
     }
+
+    @Test func riskShowsTheLimitsInForceNotTheConfigFiles() async throws {
+        let f = try ServiceFixture("control-risk-limits", seed: 5, maxDrawdown: 0.5)
+        for _ in 0..<5 { _ = try f.service.step() }
+        _ = try ControlActions.set(.init(key: "max-drawdown", value: "0.3"), by: .init(token: "t", role: .control, source: "test"),
+                                   base: EngineSettings(config: f.config), strategies: ["e"], nowMs: 1_800_000_000_000, store: f.store)
+        f.inbox.notify()
+        let app = Application(router: buildRouter(f.context(ServiceMetrics(version: "test"))))
+        func maxDrawdown() async throws -> Double? {
+            let value = Mutex<Double?>(nil)
+            try await app.test(.router) { client in
+                try await client.execute(uri: "/risk", method: .get) { r in
+                    let body = try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [String: Any]
+                    value.withLock { $0 = (body?["limits"] as? [String: Any])?["max_drawdown"] as? Double }
+                }
+            }
+            return value.withLock { $0 }
+        }
+        #expect(try await maxDrawdown() == 0.5, "stored but not yet applied: the config's limit is still in force")
+        while try f.service.step() != nil, try f.store.control.changes().first?.appliedMs == nil {}
+        #expect(try await maxDrawdown() == 0.3)
+    }
 }
