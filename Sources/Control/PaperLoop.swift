@@ -71,6 +71,7 @@ public final class PaperLoop: Service, Sendable {
             metrics.observe(out, state: state, drawdown: drawdown, seconds: took)
             let settings = service.settings
             let swaps = service.lastSwaps
+            for d in service.lastShadowDecisions { logger.notice("shadow \(d.status)", metadata: ["strategy": "\(d.strategy)", "why": "\(d.reason)"]) }
             for e in service.lastExpiryEvents { logger.warning("\(e.kind)", metadata: ["detail": "\(e.detail)"]) }
             for row in swaps {
                 if row.status == "swapped" {

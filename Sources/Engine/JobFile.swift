@@ -23,6 +23,8 @@ public struct JobFile: Sendable, Equatable {
     /// The newest bars, never used for training: both models are scored on them.
     public var holdoutMs: Int64
     public var promotion: PromotionRule
+    /// > 0: a challenger that passed the holdout is first scored by the service beside the
+    /// champion on this many live bars (no orders) and promoted only if still ahead.
     public var shadowBars: Int
     public var timeoutMs: Int64
     public var catchUp: CatchUpPolicy
@@ -79,8 +81,9 @@ public struct JobFile: Sendable, Equatable {
             rule.maxDrawdownIncrease = try p.double("max_drawdown_increase", range: 0...1) ?? rule.maxDrawdownIncrease
         }
         let shadow = try root.int("shadow_bars", range: 0...1_000_000) ?? 0
-        if shadow > 0 {
-            throw root.error("shadow_bars", "0: shadow scoring inside the service is not built yet, so a challenger is promoted on its holdout score alone")
+        if shadow > 0 && rule.metric == .sharpe {
+            // In shadow the challenger places no orders, so it has no net returns to compare.
+            throw root.error("shadow_bars", "0 with promotion.metric sharpe (a shadow is scored on log_loss or auc)")
         }
         let timeout = try duration(root, "timeout") ?? 2 * 3_600_000
         var catchUp = CatchUpPolicy.once

@@ -82,6 +82,9 @@ public final class PaperService {
     private var lastRegistryCheck: ContinuousClock.Instant
     /// Swaps and refusals made at the last step (committed with it).
     public private(set) var lastSwaps: [ModelSwapRow] = []
+    private var shadows = ShadowBook()
+    /// Shadows decided at the last step: (strategy, promoted or refused, why).
+    public private(set) var lastShadowDecisions: [(strategy: String, status: String, reason: String)] = []
     /// Which strategies' models are past their age limit (exits only), and the last step's changes of it.
     public private(set) var expired: [Bool]
     public private(set) var lastExpiryEvents: [ServiceEventRow] = []
@@ -203,10 +206,12 @@ public final class PaperService {
         // Promotions come from other processes (a job, `mlbot models promote`): the registry is
         // read when told (the control API, the job supervisor) and at least once a second.
         lastSwaps = []
+        var shadowDecisions: [ShadowBook.Decision] = []
         if live && (generation != seenRegistryGeneration || clock.now - lastRegistryCheck > .seconds(1)) {
             seenRegistryGeneration = generation
             lastRegistryCheck = clock.now
             lastSwaps = try swapper.check(store, strategies: strategies, at: t, wallMs: UTCTime.nowMs())
+            shadowDecisions = try shadows.attach(store, strategies: strategies, swapper: swapper, at: t)
         }
         let began = clock.now
         BarCycle.step(&state, time: t, bars: bars, settings: settings, feedStale: feedStale, commands: commands, into: &out)
@@ -218,6 +223,12 @@ public final class PaperService {
         }
         notePaper()
         lastExpiryEvents = noteExpiry(at: t)
+        var shadowSignals: [ShadowSignalRow] = []
+        if !shadows.isEmpty {
+            shadowSignals = shadows.record(strategies, signals: out.signals, at: t)
+            shadowDecisions += shadows.decideDue(strategies, series: { k in self.merged.series[self.instruments.firstIndex(of: self.strategies[k].symbol)!] }, at: t)
+        }
+        lastShadowDecisions = shadowDecisions.map { ($0.strategy, $0.status, $0.reason) }
         let cursorState = try ServiceCursorState.json(risk: state.risk, sessionJSON: sessionJSON)
         defer { lastCommit = clock.now - decided }
         try store.ledger.write { db in
@@ -229,10 +240,17 @@ public final class PaperService {
             }
             for row in lastSwaps { try JobRepository.recordSwap(row, db) }
             for e in lastExpiryEvents { try LedgerRepository.record(e, db) }
+            for r in shadowSignals { try JobRepository.record(r, db) }
+            for d in shadowDecisions {
+                try JobRepository.decide(d.id, status: d.status, barMs: t, figures: d.figures, reason: d.reason, db)
+                if let (name, version) = d.promote { try ModelRepository.activate(name, version: version, db) }
+            }
             if settings.version != previousVersion || !commandIDs.isEmpty {
                 try ControlRepository.markApplied(versionsAfter: previousVersion, through: settings.version, commands: commandIDs, barMs: t, db)
             }
         }
+        // A promotion decided in shadow is swapped in at the next bar.
+        if shadowDecisions.contains(where: { $0.promote != nil }) { seenRegistryGeneration = -1 }
         return out
     }
 

@@ -27,7 +27,7 @@ public struct RetrainJob {
 
     /// What happened to one strategy.
     public struct StrategyOutcome: Sendable, Equatable, Codable {
-        public enum Kind: String, Sendable, Codable { case promoted, keptChampion = "kept_champion", failed }
+        public enum Kind: String, Sendable, Codable { case promoted, keptChampion = "kept_champion", shadowing, failed }
         public let strategy: String
         public let outcome: Kind
         public let champion: HoldoutScore?
@@ -81,7 +81,7 @@ public struct RetrainJob {
             if now() - started > job.timeoutMs { timedOut = true; break }
             let outcome: StrategyOutcome
             do {
-                outcome = try retrain(name, store: store, config: config, catalog: catalog, settings: settings, asOfMs: asOfMs)
+                outcome = try retrain(name, store: store, config: config, catalog: catalog, settings: settings, asOfMs: asOfMs, runID: run.id)
             } catch {
                 outcome = StrategyOutcome(strategy: name, outcome: .failed, champion: nil, challenger: nil, reason: "\(error)",
                                           trainFromMs: nil, trainToMs: nil, holdoutFromMs: nil, holdoutToMs: nil)
@@ -94,7 +94,9 @@ public struct RetrainJob {
         let failed = outcomes.filter { $0.outcome == .failed }.count
         let promoted = outcomes.filter { $0.outcome == .promoted }.count
         let status = timedOut ? "timed_out" : failed > 0 ? "failed" : "succeeded"
-        let detail = "\(outcomes.count) of \(names.count) strategies: \(promoted) promoted, \(outcomes.count - promoted - failed) kept the champion, \(failed) failed"
+        let shadowing = outcomes.filter { $0.outcome == .shadowing }.count
+        let detail = "\(outcomes.count) of \(names.count) strategies: \(promoted) promoted, " + (shadowing > 0 ? "\(shadowing) in shadow, " : "")
+            + "\(outcomes.count - promoted - failed - shadowing) kept the champion, \(failed) failed"
             + (timedOut ? "; stopped at the job's timeout of \(job.timeoutMs / 1000) s" : "")
         try store.jobs.finish(run.id!, status: status, endedMs: now(), detail: detail, outcomes: [])
         run = try store.jobs.run(run.id!) ?? run
@@ -116,7 +118,7 @@ public struct RetrainJob {
     }
 
     func retrain(_ name: String, store: DataStore, config: MlbotConfig, catalog: InstrumentCatalog, settings: EngineSettings,
-                 asOfMs: Int64?) throws -> StrategyOutcome {
+                 asOfMs: Int64?, runID: Int64?) throws -> StrategyOutcome {
         let (record, file) = try StoredStrategy.load(name, store: store, featuresDirectory: featuresDirectory)
         let d = file.definition
         guard d.rule == nil else { throw Failure(.badInput, "strategy '\(name)' is a rule strategy: it has no model to retrain") }
@@ -145,9 +147,21 @@ public struct RetrainJob {
             do { championScore = try scorer.score(version: nil) } catch { championProblem = " (the champion could not be scored: \(error))" }
         }
         let decision = job.promotion.decide(champion: championScore, challenger: challengerScore)
-        if decision.promote { try ModelRegistryRules.promote(store, name: modelName, version: challenger.entry.version) }
-        return StrategyOutcome(strategy: name, outcome: decision.promote ? .promoted : .keptChampion, champion: championScore, challenger: challengerScore,
-                               reason: decision.reason + championProblem, trainFromMs: trainFrom, trainToMs: trainTo, holdoutFromMs: holdoutFrom,
+        var outcome: StrategyOutcome.Kind = decision.promote ? .promoted : .keptChampion
+        var reason = decision.reason + championProblem
+        if decision.promote, job.shadowBars > 0, let champion = championScore, let championVersion = try? store.models.entry(modelName).version {
+            // Passed the holdout: the service scores it beside the champion before it may trade.
+            _ = try store.jobs.startShadow(ModelShadowRow(runId: runID, strategy: name, model: modelName, championVersion: championVersion,
+                                                          challengerVersion: challenger.entry.version, bars: job.shadowBars, metric: job.promotion.metric.rawValue,
+                                                          margin: job.promotion.margin, createdMs: now(),
+                                                          reason: "passed the holdout against \(champion.model): \(decision.reason)"))
+            outcome = .shadowing
+            reason = decision.reason + "; in shadow for \(job.shadowBars) bars beside the champion before promotion"
+        } else if decision.promote {
+            try ModelRegistryRules.promote(store, name: modelName, version: challenger.entry.version)
+        }
+        return StrategyOutcome(strategy: name, outcome: outcome, champion: championScore, challenger: challengerScore,
+                               reason: reason, trainFromMs: trainFrom, trainToMs: trainTo, holdoutFromMs: holdoutFrom,
                                holdoutToMs: asOf)
     }
 }

@@ -26,6 +26,9 @@ public final class StrategyRuntime {
     public private(set) var modelThroughMs: Int64?
     /// How old (bar time since `modelThroughMs`) the model may get before the strategy only exits.
     public var maxModelAgeMs: Int64?
+    /// A challenger scored in shadow on the same features (its P(up) is recorded, never traded).
+    public var shadow: RowPredictor?
+    public private(set) var lastShadowProbability = Double.nan
 
     /// Whether the model is past its age limit at bar `time`.
     @inline(__always)
@@ -115,6 +118,7 @@ public final class StrategyRuntime {
         case .model(let predictor):
             gather(features!.update(bar))
             p = predictor.probability(UnsafePointer(row))
+            if let shadow { lastShadowProbability = shadow.probability(UnsafePointer(row)) }
         case .rule(let rule):
             gather(features!.update(bar))
             p = rule.probability(row[0])

@@ -72,7 +72,54 @@ public struct ModelSwapRow: Codable, Equatable, Sendable, FetchableRecord, Mutab
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
-/// Job runs and their outcomes; the service's model swaps.
+/// A challenger that passed its holdout, scored by the service beside its champion on the next
+/// `bars` bars before it may be promoted.
+public struct ModelShadowRow: Codable, Equatable, Sendable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "model_shadows"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    public var id: Int64?
+    public var runId: Int64?
+    public var strategy: String
+    public var model: String
+    public var championVersion: Int
+    public var challengerVersion: Int
+    public var bars: Int
+    /// log_loss or auc.
+    public var metric: String
+    public var margin: Double
+    /// waiting, promoted or refused.
+    public var status: String
+    public var createdMs: Int64
+    public var decidedBarMs: Int64?
+    public var figures: String?
+    public var reason: String
+
+    public init(id: Int64? = nil, runId: Int64?, strategy: String, model: String, championVersion: Int, challengerVersion: Int, bars: Int, metric: String,
+                margin: Double, status: String = "waiting", createdMs: Int64, decidedBarMs: Int64? = nil, figures: String? = nil, reason: String) {
+        self.id = id; self.runId = runId; self.strategy = strategy; self.model = model; self.championVersion = championVersion
+        self.challengerVersion = challengerVersion; self.bars = bars; self.metric = metric; self.margin = margin; self.status = status
+        self.createdMs = createdMs; self.decidedBarMs = decidedBarMs; self.figures = figures; self.reason = reason
+    }
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// One bar of a shadow: both models' P(up) on the same features.
+public struct ShadowSignalRow: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "shadow_signals"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    public var shadowId: Int64
+    public var timeMs: Int64
+    public var championP: Double?
+    public var challengerP: Double?
+
+    public init(shadowId: Int64, timeMs: Int64, championP: Double?, challengerP: Double?) {
+        self.shadowId = shadowId; self.timeMs = timeMs; self.championP = championP; self.challengerP = challengerP
+    }
+}
+
+/// Job runs and their outcomes; the service's model swaps and shadows.
 public struct JobRepository: Sendable {
     let pool: DatabasePool
 
@@ -130,6 +177,36 @@ public struct JobRepository: Sendable {
     public static func recordSwap(_ swap: ModelSwapRow, _ db: Database) throws {
         var s = swap
         try s.insert(db)
+    }
+
+    /// Opens a shadow for `strategy`, closing an earlier one still waiting (superseded).
+    public func startShadow(_ row: ModelShadowRow) throws -> ModelShadowRow {
+        var r = row
+        try pool.write { db in
+            try db.execute(sql: "UPDATE model_shadows SET status = 'refused', reason = ? WHERE strategy = ? AND status = 'waiting'",
+                           arguments: ["superseded by the challenger \(row.model)@\(row.challengerVersion)", row.strategy])
+            try r.insert(db)
+        }
+        return r
+    }
+
+    public func shadows(status: String? = nil) throws -> [ModelShadowRow] {
+        try pool.read { db in
+            var q = ModelShadowRow.order(Column("id"))
+            if let status { q = q.filter(Column("status") == status) }
+            return try q.fetchAll(db)
+        }
+    }
+
+    public func shadowSignals(_ id: Int64) throws -> [ShadowSignalRow] {
+        try pool.read { db in try ShadowSignalRow.filter(Column("shadow_id") == id).order(Column("time_ms")).fetchAll(db) }
+    }
+
+    public static func record(_ s: ShadowSignalRow, _ db: Database) throws { try s.insert(db) }
+
+    public static func decide(_ id: Int64, status: String, barMs: Int64, figures: String, reason: String, _ db: Database) throws {
+        try db.execute(sql: "UPDATE model_shadows SET status = ?, decided_bar_ms = ?, figures = ?, reason = ? WHERE id = ? AND status = 'waiting'",
+                       arguments: [status, barMs, figures, reason, id])
     }
 
     public func swaps(engine: String) throws -> [ModelSwapRow] {

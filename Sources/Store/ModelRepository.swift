@@ -110,6 +110,14 @@ public struct ModelRepository: Sendable {
         }
     }
 
+    /// Makes `version` the active one inside a caller's transaction (the service's shadow
+    /// promotion, committed with the bar that decided it).
+    public static func activate(_ name: String, version: Int, _ db: Database) throws {
+        try db.execute(sql: "UPDATE models SET active = 0 WHERE name = ?", arguments: [name])
+        try db.execute(sql: "UPDATE models SET active = 1 WHERE name = ? AND version = ?", arguments: [name, version])
+        guard db.changesCount == 1 else { throw ModelRegistryError.unknown("\(name)@\(version)") }
+    }
+
     /// Removes an inactive version from the registry (the caller removes its files).
     public func delete(_ name: String, version: Int) throws -> ModelEntry {
         let e = try entry(name, version: version)

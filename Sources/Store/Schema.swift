@@ -362,7 +362,8 @@ enum Schema {
         m.registerMigration("v9-jobs") { db in
             // Scheduled jobs: each run (status 'running' until it ends; a run whose process died
             // is closed as failed by the next one), each strategy's outcome with the figures
-            // behind it, and the models the service swapped in (or refused) at a bar boundary.
+            // behind it, the models the service swapped in (or refused) at a bar boundary, and the
+            // challengers it scores in shadow (their signals beside the champion's, no orders).
             try db.execute(sql: """
                 CREATE TABLE job_runs (
                     id           INTEGER PRIMARY KEY,
@@ -379,7 +380,7 @@ enum Schema {
                 CREATE TABLE job_outcomes (
                     run_id     INTEGER NOT NULL REFERENCES job_runs(id) ON DELETE CASCADE,
                     strategy   TEXT    NOT NULL,
-                    outcome    TEXT    NOT NULL CHECK (outcome IN ('promoted', 'kept_champion', 'failed')),
+                    outcome    TEXT    NOT NULL CHECK (outcome IN ('promoted', 'kept_champion', 'shadowing', 'failed')),
                     champion   TEXT,
                     challenger TEXT,
                     figures    TEXT    NOT NULL,
@@ -399,6 +400,29 @@ enum Schema {
                     reason         TEXT    NOT NULL
                 );
                 CREATE INDEX model_swaps_engine ON model_swaps (engine, strategy, bar_ms);
+                CREATE TABLE model_shadows (
+                    id                 INTEGER PRIMARY KEY,
+                    run_id             INTEGER REFERENCES job_runs(id) ON DELETE SET NULL,
+                    strategy           TEXT    NOT NULL,
+                    model              TEXT    NOT NULL,
+                    champion_version   INTEGER NOT NULL,
+                    challenger_version INTEGER NOT NULL,
+                    bars               INTEGER NOT NULL CHECK (bars > 0),
+                    metric             TEXT    NOT NULL,
+                    margin             REAL    NOT NULL,
+                    status             TEXT    NOT NULL CHECK (status IN ('waiting', 'promoted', 'refused')),
+                    created_ms         INTEGER NOT NULL,
+                    decided_bar_ms     INTEGER,
+                    figures            TEXT,
+                    reason             TEXT    NOT NULL
+                );
+                CREATE TABLE shadow_signals (
+                    shadow_id    INTEGER NOT NULL REFERENCES model_shadows(id) ON DELETE CASCADE,
+                    time_ms      INTEGER NOT NULL,
+                    champion_p   REAL,
+                    challenger_p REAL,
+                    PRIMARY KEY (shadow_id, time_ms)
+                ) WITHOUT ROWID;
                 """)
         }
         return m

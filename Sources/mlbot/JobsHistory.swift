@@ -46,6 +46,16 @@ struct JobsHistory: ParsableCommand {
         var table = TextTable(["run", "job", "trigger", "status", "started", "ended", "detail"], align: [.right, .left, .left, .left, .left, .left, .left])
         for r in rows { table.add(["\(r.run)", r.job, r.trigger, r.status, r.started, r.ended ?? "", r.detail]) }
         table.print()
+        defer {
+            let shadows = (try? store.jobs.shadows()) ?? []
+            if !shadows.isEmpty {
+                print("shadows:")
+                for s in shadows where name == nil || rows.contains(where: { $0.run == s.runId }) {
+                    print("  \(s.strategy): \(s.model)@\(s.challengerVersion) beside \(s.model)@\(s.championVersion) for \(s.bars) bars — \(s.status)"
+                          + (s.decidedBarMs.map { " at \(UTCTime.iso($0))" } ?? "") + ": \(s.reason)")
+                }
+            }
+        }
         for r in rows where !r.outcomes.isEmpty {
             print("run \(r.run):")
             for o in r.outcomes {

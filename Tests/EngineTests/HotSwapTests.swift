@@ -158,4 +158,59 @@ import Testing
         let restarted = try Self.service(store, config: config)
         #expect(restarted.expired == [true])
     }
+
+    /// m1@2 in shadow beside m1@1 for 200 bars: its P(up) is recorded at every bar on the same
+    /// features, nothing it says is traded, and the decision is the rule's on both models' log loss
+    /// over those bars' labels, computed here independently from the batch features.
+    @Test(arguments: [0.0, 0.5])
+    func aShadowIsScoredOnLiveBarsAndPromotedOnlyIfStillAhead(margin: Double) throws {
+        let (store, _, file) = try Self.fixture()
+        let untouched = try Self.fixture().0
+        _ = try ReplayFeed.run(try Self.service(untouched), speed: nil, shouldStop: { false })
+        let shadow = try store.jobs.startShadow(ModelShadowRow(runId: nil, strategy: "m1", model: "m1", championVersion: 1, challengerVersion: 2, bars: 200,
+                                                               metric: "log_loss", margin: margin, createdMs: 0, reason: "test"))
+        let service = try Self.service(store)
+        while service.nextBarMs != nil { try service.step() }
+        let decided = try #require(try store.jobs.shadows().first)
+        #expect(decided.status != "waiting", "decided after 200 bars and the label horizon")
+        let signals = try store.jobs.shadowSignals(shadow.id!)
+        let scored = Array(signals.prefix(200))
+        let decidedAt = try #require(decided.decidedBarMs)
+        #expect(scored.count == 200 && decidedAt >= scored.last!.timeMs + 15 * 60_000)
+        // The champion's column is the traded signal; the challenger's is m1@2's batch prediction.
+        let traded = Dictionary(uniqueKeysWithValues: try store.ledger.signals().map { ($0.timeMs, $0.probability) })
+        #expect(scored.allSatisfy { traded[$0.timeMs] == $0.championP })
+        let data = try StrategyData.load(store, symbol: file.symbol, interval: file.interval, set: file.definition.set, from: nil, to: nil)
+        let frame = FeaturePipeline(file.definition.set).compute(FeatureInput(data.series, reference: data.reference))
+        let rows = scored.map { r in data.series.openTime.firstIndex(of: r.timeMs)! }
+        let (_, m1) = try ModelArtifact.load(URL(fileURLWithPath: try store.models.entry("m1", version: 1).path))
+        let (_, m2) = try ModelArtifact.load(URL(fileURLWithPath: try store.models.entry("m1", version: 2).path))
+        let x = frame.matrix.gatherRows(rows)
+        let p1 = try m1.probabilities(x), p2 = try m2.probabilities(x)
+        for (k, r) in scored.enumerated() { #expect(abs(r.challengerP! - p2[k]) < 1e-9 && abs(r.championP! - p1[k]) < 1e-9) }
+        // Scored as training labels them: a flat label (dead zone) is left out when the set drops flats.
+        let keep = rows.indices.filter { frame.labels[rows[$0]].isFinite && !(file.definition.set.label.dropsFlat && frame.labels[rows[$0]] == 0) }
+        let y = keep.map { frame.labels[rows[$0]] > 0 ? 1.0 : 0.0 }
+        func logLoss(_ p: [Double]) -> Double {
+            zip(keep.map { p[$0] }, y).map { p, y in -(y * log(max(p, 1e-15)) + (1 - y) * log(max(1 - p, 1e-15))) }.reduce(0, +) / Double(y.count)
+        }
+        let gain = logLoss(p1) - logLoss(p2)
+        let figures = try JSONSerialization.jsonObject(with: Data((decided.figures ?? "{}").utf8)) as? [String: Any]
+        func figure(_ key: String) -> Double { (figures?[key] as? NSNumber)?.doubleValue ?? .nan }
+        #expect(abs(figure("champion_log_loss") - logLoss(p1)) < 1e-5 && abs(figure("challenger_log_loss") - logLoss(p2)) < 1e-5,
+                "\(decided.figures ?? "") vs \(logLoss(p1)), \(logLoss(p2))")
+        #expect(decided.status == (gain >= margin ? "promoted" : "refused"), "gain \(gain), margin \(margin): \(decided.reason)")
+        // Nothing the shadow said was traded before the decision.
+        let before = try store.ledger.orders().filter { $0.decidedMs <= decided.decidedBarMs! }
+        let reference = try untouched.ledger.orders().filter { $0.decidedMs <= decidedAt }
+        #expect(before == reference)
+        if decided.status == "promoted" {
+            #expect(try store.models.entry("m1").version == 2)
+            let swap = try #require(try store.jobs.swaps(engine: "paper").first)
+            #expect(swap.toModel == "m1@2" && swap.barMs == decided.decidedBarMs! + 60_000, "swapped in at the next bar")
+        } else {
+            #expect(try store.models.entry("m1").version == 1 && store.jobs.swaps(engine: "paper").isEmpty)
+        }
+        if margin == 0 { #expect(decided.status == "promoted", "the near-constant m1@2 beats the champion on an edge-less market here: \(decided.reason)") }
+    }
 }

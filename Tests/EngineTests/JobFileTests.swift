@@ -28,7 +28,8 @@ import Testing
         #expect(error("schedule: \"@daily\"\nstrategies: []\n")?.contains("strategies: expected all, or a non-empty list") == true)
         #expect(error("schedule: \"@daily\"\ncatch_up: always\n")?.contains("catch_up: expected once or skip") == true)
         #expect(error("schedule: \"@daily\"\nshedule: x\n")?.contains("jobs/j.yaml:2: shedule: expected one of the known keys") == true)
-        #expect(error("schedule: \"@daily\"\nshadow_bars: 100\n")?.contains("shadow scoring inside the service is not built yet") == true)
+        #expect(error("schedule: \"@daily\"\nshadow_bars: 100\npromotion: {metric: sharpe}\n")?.contains("shadow_bars: expected 0 with promotion.metric sharpe") == true)
+        #expect(try JobFile.parse(yaml: "schedule: \"@daily\"\nshadow_bars: 100\n", name: "j", file: "j.yaml").shadowBars == 100)
         let ok = try JobFile.parse(yaml: "schedule: \"*/30 * * * *\"\nstrategies: [a, b]\ntraining_window: 12h\ntimeout: 45s\ncatch_up: skip\n", name: "j", file: "j.yaml")
         #expect(ok.strategies == ["a", "b"] && ok.trainingWindowMs == 43_200_000 && ok.timeoutMs == 45_000 && ok.catchUp == .skip)
     }

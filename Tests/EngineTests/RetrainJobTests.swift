@@ -19,14 +19,30 @@ import Testing
         return (store, dir)
     }
 
-    static func job(margin: Double, metric: PromotionRule.Metric = .logLoss, timeout: String = "1h") throws -> JobFile {
+    static func job(margin: Double, metric: PromotionRule.Metric = .logLoss, timeout: String = "1h", shadowBars: Int = 0) throws -> JobFile {
         try JobFile.parse(yaml: """
             schedule: "0 2 * * *"
             training_window: 3d
             holdout: 1d
             promotion: {metric: \(metric.rawValue), margin: \(margin), max_drawdown_increase: 0}
             timeout: \(timeout)
+            shadow_bars: \(shadowBars)
             """, name: "nightly", file: "nightly.yaml")
+    }
+
+    @Test func withShadowBarsAChallengerThatPassesGoesIntoShadowNotLive() throws {
+        let (store, dir) = try Self.fixture()
+        let report = try Self.run(try Self.job(margin: 0, shadowBars: 120), store, dir)
+        #expect(report.outcomes.map(\.outcome) == [.shadowing], "\(report.outcomes.first?.reason ?? "")")
+        #expect(report.outcomes.first?.reason.contains("in shadow for 120 bars") == true && report.run.detail.contains("1 in shadow"))
+        #expect(try store.models.entry("m1").version == 1, "not promoted yet")
+        let shadows = try store.jobs.shadows()
+        #expect(shadows.count == 1 && shadows[0].status == "waiting" && shadows[0].championVersion == 1 && shadows[0].challengerVersion == 2
+                && shadows[0].bars == 120 && shadows[0].runId == report.run.id)
+        // A later run's challenger supersedes one still waiting.
+        _ = try Self.run(try Self.job(margin: 0, shadowBars: 120), store, dir)
+        #expect(try store.jobs.shadows().map(\.status) == ["refused", "waiting"])
+        #expect(try store.jobs.outcomes(run: report.run.id!).map(\.outcome) == ["shadowing"])
     }
 
     static func run(_ job: JobFile, _ store: DataStore, _ dir: URL, now: @escaping () -> Int64 = UTCTime.nowMs) throws -> RetrainJob.Report {
