@@ -108,6 +108,8 @@ struct ServeCommand: ParsableCommand {
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var options = ["--db", store.path, "--jobs-dir", jobs.jobsDir, "--features-dir", sets.featuresDir]
         if let c = global.config { options += ["--config", c] }
+        // A live service's jobs fetch the newest bars first, as its feed does.
+        if feed == .bybit { options += ["--feed", "bybit"] }
         let directory = (store.path as NSString).deletingLastPathComponent
         let launch = JobSupervisor.Launch(executable: executable, options: options, logDirectory: directory.isEmpty ? "." : directory)
         let replay = feed == .replay
