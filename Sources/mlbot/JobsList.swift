@@ -42,8 +42,8 @@ struct JobsList: ParsableCommand {
         if rows.isEmpty { print("no jobs in \(jobs.jobsDir)/ (a job is a YAML file there; see jobs/nightly-retrain.yaml in the repository)"); return }
         var table = TextTable(["job", "schedule", "next (UTC)", "strategies", "train", "holdout", "rule", "last run"])
         for r in rows {
-            table.add([r.name, r.schedule, r.next ?? "never", r.strategies?.joined(separator: ",") ?? "all paper+live", "\(SettingValueText.days(r.training_window_days))d",
-                       "\(SettingValueText.days(r.holdout_days))d", String(format: "%@ by %g, drawdown +%g", r.metric, r.margin, r.max_drawdown_increase),
+            table.add([r.name, r.schedule, r.next ?? "never", r.strategies?.joined(separator: ",") ?? "all paper+live", "\(DayCount.days(r.training_window_days))d",
+                       "\(DayCount.days(r.holdout_days))d", String(format: "%@ by %g, drawdown +%g", r.metric, r.margin, r.max_drawdown_increase),
                        r.last_run.map { "\($0) \(r.last_status ?? "")" } ?? "never"])
         }
         table.print()
@@ -51,6 +51,6 @@ struct JobsList: ParsableCommand {
 }
 
 /// Day counts printed without a needless fraction.
-enum SettingValueText {
+enum DayCount {
     static func days(_ d: Double) -> String { d == d.rounded() ? String(Int(d)) : String(format: "%.2f", d) }
 }
