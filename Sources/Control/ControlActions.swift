@@ -126,7 +126,7 @@ public enum ControlActions {
                        outcome: "refused", status: ErrorKind.of(error).httpStatus)
             throw error
         }
-        let now = "\(entry.name)@\(entry.version)"
+        let now = entry.reference
         try audit(store, nowMs, actor, action: "model-rollback", key: nil, strategy: strategy, old: current, new: now, reason: reason ?? "", outcome: "applied", status: 200)
         return CommandResult(command: "model-rollback", changed: true, message: "\(now) is the active model of \(strategy) (was \(current)); the service swaps it in at the next bar")
     }

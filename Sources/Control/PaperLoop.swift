@@ -84,7 +84,7 @@ public final class PaperLoop: Service, Sendable {
                 if swaps.contains(where: { $0.status == "swapped" }) {
                     for k in s.strategies.indices {
                         let m = service.model(k)
-                        s.strategies[k].model = m.map { "\($0.name)@\($0.version)" }
+                        s.strategies[k].model = m?.reference
                         s.strategies[k].modelCreatedMs = m?.createdMs
                         s.strategies[k].modelTrainedThroughMs = service.strategies[k].runtime.modelThroughMs
                     }

@@ -71,10 +71,10 @@ public struct HoldoutScorer {
         let prepared = try StrategyBacktest.model(name: name, file: file, modelName: modelName, version: entry.version, store: store,
                                                   series: data.series, reference: data.reference, from: nil, startAt: holdoutFromMs)
         let run = try StrategyBacktest.run([prepared], catalog: catalog, config: config, settings: settings, to: toMs)
-        let afterTraining = manifest.data.lastMs + Int64(manifest.horizon + 1) * file.interval.milliseconds
+        let afterTraining = manifest.tradeableFromMs(intervalMs: file.interval.milliseconds)
         let inSample = max(0, Int((afterTraining - holdoutFromMs) / file.interval.milliseconds))
         let metrics = run.result.metrics
-        return HoldoutScore(model: "\(entry.name)@\(entry.version)", samples: m.samples, logLoss: m.logLoss, auc: m.auc, sharpe: metrics.sharpe,
+        return HoldoutScore(model: entry.reference, samples: m.samples, logLoss: m.logLoss, auc: m.auc, sharpe: metrics.sharpe,
                             maxDrawdown: metrics.maxDrawdown, totalReturn: metrics.totalReturn, trades: metrics.trades, inSampleBars: inSample)
     }
 }

@@ -29,22 +29,22 @@ struct ModelSwapper {
             guard let current = inForce[k] else { continue }
             let active: ModelEntry
             do { active = try store.models.entry(current.name) } catch { continue }   // none active: keep trading the one in force
-            let key = "\(strategies[k].name)|\(active.name)@\(active.version)"
+            let key = "\(strategies[k].name)|\(active.reference)"
             guard active.version != current.version, !refused.contains(key) else { continue }
+            func row(_ status: String, weights: String?, _ reason: String) -> ModelSwapRow {
+                ModelSwapRow(engine: engine, strategy: strategies[k].name, fromModel: current.reference, toModel: active.reference, weightsSha256: weights,
+                             barMs: t, wallMs: wallMs, status: status, reason: reason)
+            }
             switch load(active, for: strategies[k], at: t) {
             case .ready(let predictor, let weights, let through):
                 try strategies[k].runtime.swap(to: predictor, throughMs: through)
                 inForce[k] = active
-                rows.append(ModelSwapRow(engine: engine, strategy: strategies[k].name, fromModel: "\(current.name)@\(current.version)",
-                                         toModel: "\(active.name)@\(active.version)", weightsSha256: weights, barMs: t, wallMs: wallMs, status: "swapped",
-                                         reason: "the registry's active version changed"))
+                rows.append(row("swapped", weights: weights, "the registry's active version changed"))
             case .notYet:
                 continue
             case .refused(let why):
                 refused.insert(key)
-                rows.append(ModelSwapRow(engine: engine, strategy: strategies[k].name, fromModel: "\(current.name)@\(current.version)",
-                                         toModel: "\(active.name)@\(active.version)", weightsSha256: nil, barMs: t, wallMs: wallMs, status: "refused",
-                                         reason: why + "; \(current.name)@\(current.version) keeps trading"))
+                rows.append(row("refused", weights: nil, why + "; \(current.reference) keeps trading"))
             }
         }
         return rows
@@ -78,15 +78,13 @@ struct ModelSwapper {
         do {
             (manifest, trained) = try ModelArtifact.load(URL(fileURLWithPath: entry.path), featureHash: set.contentHash)
         } catch {
-            return .refused("\(entry.name)@\(entry.version) does not load: \(error)")
+            return .refused("\(entry.reference) does not load: \(error)")
         }
         let inputs = p.definition.features ?? set.outputs
         guard manifest.featureSet.outputs == inputs else {
-            return .refused("\(entry.name)@\(entry.version) reads \(manifest.featureSet.outputs.joined(separator: ", ")); the strategy's features are \(inputs.joined(separator: ", "))")
+            return .refused("\(entry.reference) reads \(manifest.featureSet.outputs.joined(separator: ", ")); the strategy's features are \(inputs.joined(separator: ", "))")
         }
-        // Its last training label reaches `horizon` bars past its last sample.
-        let tradeable = manifest.data.lastMs + Int64(manifest.horizon + 1) * p.interval.milliseconds
-        guard t >= tradeable else { return .notYet }
+        guard t >= manifest.tradeableFromMs(intervalMs: p.interval.milliseconds) else { return .notYet }
         return .ready(RowPredictor(trained), weights: manifest.weights.sha256, throughMs: manifest.data.lastMs)
     }
 }

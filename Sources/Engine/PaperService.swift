@@ -282,7 +282,7 @@ public final class PaperService {
             let now = runtime.modelExpired(at: t)
             guard now != expired[k] else { continue }
             expired[k] = now
-            let model = swapper.inForce[k].map { "\($0.name)@\($0.version)" } ?? "?"
+            let model = swapper.inForce[k]?.reference ?? "?"
             let age = Double(t - (runtime.modelThroughMs ?? t)) / Double(UTCTime.msPerDay)
             let limit = Double(runtime.maxModelAgeMs ?? 0) / Double(UTCTime.msPerDay)
             events.append(ServiceEventRow(engine: engine, wallMs: UTCTime.nowMs(), barMs: t, kind: now ? "model_expired" : "model_fresh",

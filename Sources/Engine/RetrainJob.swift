@@ -136,7 +136,8 @@ public struct RetrainJob {
         let challenger = try TrainingJob(set: d.set, symbol: file.symbol, interval: file.interval, spec: d.model, cv: d.cv, calibration: d.calibration,
                                          from: trainFrom, to: trainTo, features: d.features, name: modelName, seed: job.seed,
                                          modelsDirectory: modelsDirectory, promote: false).run(store: store)
-        let data = try StrategyData.load(store, symbol: file.symbol, interval: file.interval, set: d.set, from: nil, to: asOf)
+        // The training above passed the set's look-ahead gate; the holdout's bars need not replay it.
+        let data = try StrategyData.loadChecked(store, symbol: file.symbol, interval: file.interval, set: d.set, from: nil, to: asOf)
         let scorer = try HoldoutScorer(store: store, name: name, file: file, modelName: modelName, data: data, holdoutFromMs: holdoutFrom, toMs: asOf,
                                        settings: settings, config: config, catalog: catalog)
         let challengerScore = try scorer.score(version: challenger.entry.version)

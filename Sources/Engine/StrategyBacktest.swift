@@ -96,8 +96,7 @@ public enum StrategyBacktest {
         guard manifest.featureSet.outputs == inputs else {
             throw Failure(.conflict, "model \(entry.name)@\(entry.version) reads \(manifest.featureSet.outputs.joined(separator: ", ")); strategy '\(name)' names \(inputs.joined(separator: ", "))")
         }
-        // The last training sample's label reaches `horizon` bars further: trade only after those.
-        let afterTraining = manifest.data.lastMs + Int64(manifest.horizon + 1) * file.interval.milliseconds
+        let afterTraining = manifest.tradeableFromMs(intervalMs: file.interval.milliseconds)
         let start = startAt ?? max(afterTraining, from ?? .min)
         guard let last = series.openTime.last, last >= start else {
             throw Failure(.notFound, "no \(file.symbol.name) \(file.interval.name) bars after the training range of model \(entry.name)@\(entry.version) "

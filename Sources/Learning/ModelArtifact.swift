@@ -7,6 +7,10 @@ import NumericKit
 /// keys: the same training gives the same bytes) and `weights.bin` (every parameter as
 /// little-endian Float64, checksummed in model.json). Loading checks all of it.
 public struct ModelManifest: Sendable, Equatable, Codable {
+    /// The first bar the model may decide on: its last training sample's label reads `horizon`
+    /// bars past it, so it trades only after those.
+    public func tradeableFromMs(intervalMs: Int64) -> Int64 { data.lastMs + Int64(horizon + 1) * intervalMs }
+
     public static let formatVersion = 1
     public static let codeVersion = "mlbot 0.1.0"
 

@@ -16,6 +16,8 @@ public struct ModelEntry: Sendable, Equatable, Codable {
     public let active: Bool
     /// One line of headline metrics.
     public let summary: String
+    /// `name@version`, as lineage, swaps and the CLI name it.
+    public var reference: String { "\(name)@\(version)" }
 
     public init(name: String, version: Int, kind: String, path: String, featureSet: String, featureHash: String,
                 symbol: String, interval: String, createdMs: Int64, active: Bool, summary: String) {

@@ -62,9 +62,6 @@ struct JobsRun: ParsableCommand {
     }
 
     func run() throws {
-        // A child of `mlbot serve` inherits its ignored SIGTERM (the service handles its own):
-        // the job's timeout must be able to stop this process.
-        signal(SIGTERM, SIG_DFL)
         let cfg = try global.loadConfig()
         let file = try JobFile.load(name: name, directory: jobs.jobsDir)
         let store = try global.openStore(cfg, mustExist: true)

@@ -30,6 +30,11 @@ struct MLBot: ParsableCommand {
     )
 
     static func main() {
+        // A process started by `mlbot serve` (a job's run) inherits the service's ignored SIGTERM
+        // and SIGINT (it handles its own); every command starts from the defaults, and `serve`
+        // installs its handlers again.
+        signal(SIGTERM, SIG_DFL)
+        signal(SIGINT, SIG_DFL)
         ProcessTuning.configureForParallelKernels()
         do {
             var command = try parseAsRoot()
