@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // System libraries (module maps + header shims).
@@ -45,7 +46,11 @@ let package = Package(
         .target(name: "Engine", dependencies: ["Market", "NumericKit", "Store", "Features", "Learning", "Backtest", "Portfolio", "Risk", "Discovery", "ConfigFormat", "MarketData", "Exchange", "Hashing",
                                          .product(name: "GRDB", package: "GRDB.swift")]),
 
-        .target(name: "Control", dependencies: ["Engine", "Learning", "Store", "Market", "Risk", "Exchange", "Hashing", .product(name: "Yams", package: "Yams"),
+        .target(name: "Charts", dependencies: []),
+        .target(name: "Reports", dependencies: ["Charts", "Engine", "Backtest", "Discovery", "Learning", "Market", "Store",
+                                          .product(name: "Mustache", package: "swift-mustache")]),
+
+        .target(name: "Control", dependencies: ["Engine", "Charts", .product(name: "Mustache", package: "swift-mustache"), "Learning", "Store", "Market", "Risk", "Exchange", "Hashing", .product(name: "Yams", package: "Yams"),
                                           .product(name: "Hummingbird", package: "hummingbird"),
                                           .product(name: "Logging", package: "swift-log"),
                                           .product(name: "Prometheus", package: "swift-prometheus"),
@@ -53,18 +58,21 @@ let package = Package(
 
         // Executables: thin fronts.
         .executableTarget(name: "mlbot", dependencies: [
-            "ConfigFormat", "MarketData", "Store", "Market", "Exchange", "Features", "Learning", "NumericKit", "Backtest", "Discovery", "Portfolio", "Risk", "Engine", "Control",
+            "ConfigFormat", "MarketData", "Store", "Market", "Exchange", "Features", "Learning", "NumericKit", "Backtest", "Discovery", "Portfolio", "Risk", "Engine", "Control", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "mlbot-bench", dependencies: [
             "NumericKit", "CLinearAlgebra", "Market", "Store", "MarketData", "Features", "Learning", "Backtest", "Discovery", "Portfolio", "Risk", "Engine",
-            "Exchange", "FakeBybit", .product(name: "Logging", package: "swift-log"),
+            "Exchange", "FakeBybit", "Reports", "Browser", .product(name: "Logging", package: "swift-log"),
         ]),
 
         // Test support: shared fixtures and a local fake Bybit V5 server.
         .target(name: "TestSupport"),
+        // Headless Chromium over the DevTools protocol (browser tests and the dashboard benchmark).
+        .target(name: "Browser", dependencies: [.product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                                          .product(name: "Logging", package: "swift-log")]),
         .target(name: "FakeBybit", dependencies: [
             "Market", "Hashing",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -90,9 +98,11 @@ let package = Package(
                                               .product(name: "GRDB", package: "GRDB.swift"),
                                               .product(name: "Hummingbird", package: "hummingbird"),
                                               .product(name: "HummingbirdTesting", package: "hummingbird")]),
+        .testTarget(name: "ChartsTests", dependencies: ["Charts", "NumericKit"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Backtest", "Learning"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Market", "MarketData", "NumericKit", "TestSupport"]),
         // Runs the built `mlbot` binary as a user would (the dependency makes `swift test` build it).
-        .testTarget(name: "CLITests", dependencies: ["mlbot", "TestSupport", "FakeBybit", "Market", "Store", "NumericKit", "Control", "Engine",
+        .testTarget(name: "CLITests", dependencies: ["mlbot", "TestSupport", "Browser", "FakeBybit", "Market", "Store", "NumericKit", "Control", "Engine",
                                           .product(name: "Logging", package: "swift-log")]),
     ],
     swiftLanguageModes: [.v6]

@@ -52,7 +52,9 @@ struct AccessGuard: RouterMiddleware {
         let path = request.uri.path
         if path == "/control/tokens" || path.hasPrefix("/control/tokens/") { return .admin }
         if path.hasPrefix("/control/") || path == "/control" { return request.method == .get ? .read : .control }
-        if Self.open.contains(path) { return nil }
+        if Self.open.contains(path) || path == "/" { return nil }
+        // The dashboard's data needs a read token even on loopback: a browser tab is not a trusted caller.
+        if path.hasPrefix("/dashboard/") { return .read }
         return c.readNeedsToken ? .read : nil
     }
 

@@ -56,6 +56,7 @@ public func buildRouter(_ c: ControlContext) -> Router<ControlRequestContext> {
     let router = Router(context: ControlRequestContext.self)
     router.addMiddleware { APIErrorMiddleware(); AccessGuard(c: c) }
     ControlRoutes.add(to: router, c)
+    DashboardRoutes.add(to: router, c)
     router.get("/health") { _, _ in try API.json(["status": "ok"]) }
     router.get("/ready") { _, _ in try ReadRoutes.ready(c) }
     router.get("/status") { _, _ in try API.json(ReadRoutes.status(c)) }

@@ -26,6 +26,8 @@ public struct ServiceSnapshot: Sendable, Codable, Equatable {
         /// Whether the operator left it enabled (a disabled one only exits).
         public var enabled = true
         public var pnl: Double
+        /// Its share of the portfolio (the allocator's weight at the last bar).
+        @NullWhenAbsent public var allocation: Double?
 
         public init(name: String, symbol: String, interval: String, model: String?, modelCreatedMs: Int64?, modelTrainedThroughMs: Int64? = nil,
                     tradingFromMs: Int64) {
@@ -55,6 +57,8 @@ public struct ServiceSnapshot: Sendable, Codable, Equatable {
     public var lastCommitMs: Int64?
     public var barTimes = 0
     public var strategies: [Strategy]
+    /// The last close of each traded symbol (what open positions are marked at).
+    public var marks: [String: Double] = [:]
     /// True once a replay reached its end.
     public var finished = false
     /// A live feed that is behind (no closed bar for 2 intervals), and why.

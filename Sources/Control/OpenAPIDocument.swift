@@ -20,6 +20,27 @@ info:
 servers:
   - url: http://127.0.0.1:8080
 paths:
+  /:
+    get:
+      summary: The dashboard page (HTML, script and styles inline; no data until a read token is entered).
+      responses:
+        "200": {description: the page, content: {text/html: {schema: {type: string}}}}
+  /dashboard/data:
+    get:
+      summary: The dashboard after the last committed bar, its panels rendered (needs a read token, also on loopback).
+      security: [{bearer: []}]
+      responses:
+        "200": {description: dashboard, content: {application/json: {schema: {$ref: "#/components/schemas/Dashboard"}}}}
+        "401": {description: no or a wrong token, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+  /dashboard/events:
+    get:
+      summary: >-
+        Server-sent events: the current dashboard at once (a reconnect catches up), then one `bar` event after a committed bar at
+        most (checked four times a second; `id` is the bar count), a comment every 15 s when idle (needs a read token).
+      security: [{bearer: []}]
+      responses:
+        "200": {description: "event stream; each event's data is a Dashboard object", content: {text/event-stream: {schema: {type: string}}}}
+        "401": {description: no or a wrong token, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
   /health:
     get:
       summary: The process is alive.
@@ -247,6 +268,16 @@ components:
         running: {type: boolean}
         last_run: {type: string, nullable: true, description: when the newest run started}
         last_status: {type: string, nullable: true, enum: [running, succeeded, failed, timed_out, skipped, null]}
+    Dashboard:
+      type: object
+      required: [bar_times, last_bar, equity, trading, finished, html]
+      properties:
+        bar_times: {type: integer, description: bar-times this service committed}
+        last_bar: {type: string, nullable: true}
+        equity: {type: number}
+        trading: {type: string, enum: [ACTIVE, REDUCING, HALTED]}
+        finished: {type: boolean, description: a replay reached its end (the stream ends after this event)}
+        html: {type: string, description: "the panels: figures, SVG charts, tables"}
     Strategy:
       type: object
       required: [name, symbol, interval, model, model_created_ms, model_trained_through_ms, model_expired, trading_from_ms, last_probability, last_target,
@@ -265,6 +296,7 @@ components:
         last_threshold: {type: number, nullable: true, description: the confidence threshold in force at the last signal}
         enabled: {type: boolean, description: false after `control strategy disable` (exits only)}
         pnl: {type: number}
+        allocation: {type: number, nullable: true, description: the strategy's portfolio weight at the last bar}
     Position:
       type: object
       required: [account, symbol, quantity, average_price, realized_pnl, cash, fees]

@@ -100,7 +100,9 @@ public final class PaperLoop: Service, Sendable {
                     s.strategies[sig.strategy].lastTarget = sig.target
                     s.strategies[sig.strategy].lastThreshold = sig.threshold
                 }
+                for (i, instrument) in state.instruments.enumerated() where state.lastClose[i].isFinite { s.marks[instrument.symbol.name] = state.lastClose[i] }
                 for k in s.strategies.indices {
+                    if k < state.allocator.weights.count { s.strategies[k].allocation = state.allocator.weights[k] }
                     s.strategies[k].pnl = state.pnl(strategy: k)
                     s.strategies[k].enabled = !settings.disabled.contains(s.strategies[k].name)
                 }

@@ -110,6 +110,17 @@ public enum StrategyBacktest {
                                 series: series, reference: reference, tradeFromMs: start, evaluation: nil, model: entry)
     }
 
+    /// The same strategies, fresh, at no cost: no fee and no slippage (what a report sets beside
+    /// the costed result).
+    public static func withoutCosts(_ strategies: [PreparedStrategy]) throws -> [PreparedStrategy] {
+        try strategies.map { p in
+            var d = p.definition
+            d.execution.takerFee = 0; d.execution.slippageBps = 0; d.execution.rangeShare = 0
+            return PreparedStrategy(name: p.name, symbol: p.symbol, interval: p.interval, definition: d, runtime: try p.runtime.fresh(execution: d.execution),
+                                    series: p.series, reference: p.reference, tradeFromMs: p.tradeFromMs, evaluation: p.evaluation, model: p.model)
+        }
+    }
+
     /// Runs the strategies together through `BarCycle`: allocation, netting per symbol, the global
     /// risk manager and the paper broker. Results are recorded from the earliest decision bar.
     public static func run(_ strategies: [PreparedStrategy], catalog: InstrumentCatalog, config: MlbotConfig, settings: EngineSettings,

@@ -30,6 +30,13 @@ public final class StrategyRuntime {
     public var shadow: RowPredictor?
     public private(set) var lastShadowProbability = Double.nan
 
+    /// The same strategy from its first bar, unwarmed, with its starting source and model (no
+    /// swap applied), under another execution model.
+    public func fresh(execution: ExecutionModel) throws -> StrategyRuntime {
+        try StrategyRuntime(name: name, symbol: symbol, interval: made.interval, set: made.set, inputs: made.inputs, rules: rules,
+                            execution: execution, source: made.source, tradeFromMs: tradeFromMs, modelThroughMs: made.modelThroughMs)
+    }
+
     /// Whether the model is past its age limit at bar `time`.
     @inline(__always)
     public func modelExpired(at time: Int64) -> Bool {
@@ -51,12 +58,15 @@ public final class StrategyRuntime {
     private var atrOut = Double.nan, volOut = Double.nan
     private let annualization: Double
     private var cursor = 0
+    /// What it was built from, so a fresh copy can run the same strategy again (a what-if run).
+    private let made: (interval: Interval, set: FeatureSet?, inputs: [String], source: SignalSource, modelThroughMs: Int64?)
 
 
     /// `set` is the strategy's feature set; `inputs` the outputs its model (or rule) reads, in order.
     public init(name: String, symbol: Symbol, interval: Interval, set: FeatureSet?, inputs: [String], rules: SignalRules,
                 execution: ExecutionModel, source: SignalSource, tradeFromMs: Int64 = .min, modelThroughMs: Int64? = nil) throws {
         self.name = name
+        made = (interval, set, inputs, source, modelThroughMs)
         self.modelThroughMs = modelThroughMs
         self.symbol = symbol
         self.rules = rules

@@ -58,16 +58,30 @@ public enum Calibration: Sendable, Equatable, Codable {
 
     public var method: Method { if case .platt = self { return .platt }; return .isotonic }
 
-    /// Expected calibration error over 10 equal-width probability bins.
-    public static func expectedCalibrationError(p: [Double], y: [Double], bins: Int = 10) -> Double {
-        var conf = [Double](repeating: 0, count: bins), hits = conf, count = conf
+    /// One equal-width probability bin of a reliability diagram.
+    public struct ReliabilityBin: Sendable, Equatable, Codable {
+        public let lower: Double, upper: Double
+        public let count: Int
+        /// Mean predicted probability and observed frequency of the positive class in the bin.
+        public let meanProbability: Double, frequency: Double
+    }
+
+    /// The reliability diagram's bins (empty bins left out); ECE is their weighted gap.
+    public static func reliability(p: [Double], y: [Double], bins: Int = 10) -> [ReliabilityBin] {
+        var conf = [Double](repeating: 0, count: bins), hits = conf, count = [Int](repeating: 0, count: bins)
         for i in p.indices {
             let b = min(bins - 1, max(0, Int(p[i] * Double(bins))))
             conf[b] += p[i]; hits[b] += y[i]; count[b] += 1
         }
+        return (0..<bins).filter { count[$0] > 0 }.map { b in
+            ReliabilityBin(lower: Double(b) / Double(bins), upper: Double(b + 1) / Double(bins), count: count[b],
+                           meanProbability: conf[b] / Double(count[b]), frequency: hits[b] / Double(count[b]))
+        }
+    }
+
+    /// Expected calibration error over 10 equal-width probability bins.
+    public static func expectedCalibrationError(p: [Double], y: [Double], bins: Int = 10) -> Double {
         let n = Double(p.count)
-        var ece = 0.0
-        for b in 0..<bins where count[b] > 0 { ece += count[b] / n * abs(hits[b] / count[b] - conf[b] / count[b]) }
-        return ece
+        return reliability(p: p, y: y, bins: bins).reduce(0) { $0 + Double($1.count) / n * abs($1.frequency - $1.meanProbability) }
     }
 }

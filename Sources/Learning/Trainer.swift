@@ -47,6 +47,8 @@ public struct TrainReport: Sendable {
     /// Calibrated out-of-fold probabilities, in sample order of `oofRows`.
     public let oofProbabilities: [Double]
     public let oofRows: [Int]
+    /// The labels of those rows (a reliability diagram pairs them with the probabilities).
+    public let oofLabels: [Double]
     /// Metrics of the calibrated out-of-fold probabilities.
     public let overall: Metrics
     public let ece: Double
@@ -114,7 +116,7 @@ public enum Trainer {
         let scaler = Standardizer(fitting: data.x)
         let final = try spec.fit(x: scaler.transform(data.x), y: data.y)
         return TrainReport(
-            folds: folds, oofProbabilities: calibrated, oofRows: oofIndex.map { data.rows[$0] },
+            folds: folds, oofProbabilities: calibrated, oofRows: oofIndex.map { data.rows[$0] }, oofLabels: oofY,
             overall: Metrics(p: calibrated, y: oofY, forwardReturn: oofR),
             ece: Calibration.expectedCalibrationError(p: calibrated, y: oofY),
             eceUncalibrated: Calibration.expectedCalibrationError(p: oofScores.map { min(1, max(0, $0)) }, y: oofY),

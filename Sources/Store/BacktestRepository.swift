@@ -67,20 +67,27 @@ public struct BacktestRepository: Sendable {
     /// The newest backtest of a strategy, if any.
     public func latest(strategy: String) throws -> BacktestRecord? {
         try pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM backtests WHERE strategy = ? ORDER BY id DESC LIMIT 1", arguments: [strategy])
-            else { return nil }
-            let id: Int64 = row["id"]
-            let trades = try Row.fetchAll(db, sql: "SELECT * FROM backtest_trades WHERE backtest_id = ? ORDER BY seq", arguments: [id]).map {
-                BacktestRecord.TradeRow(side: $0["side"], entryMs: $0["entry_ms"], entryPrice: $0["entry_price"], exitMs: $0["exit_ms"],
-                                        exitPrice: $0["exit_price"], result: $0["result"], bars: $0["bars"])
-            }
-            let bars: Int = row["bars"]
-            guard let curve = BinaryColumns.decode(row["curve"], count: bars, columns: 3) else {
-                throw StrategyStoreError.corrupt("backtest \(id): curve blob does not hold \(bars) bars")
-            }
-            let time = curve.time, columns = curve.columns
-            return BacktestRecord(id: id, strategy: row["strategy"], createdMs: row["created_ms"], metricsJSON: row["metrics"], psr: row["psr"],
-                                  time: time, equity: columns[0], returns: columns[1], exposure: columns[2], trades: trades)
+            try Row.fetchOne(db, sql: "SELECT * FROM backtests WHERE strategy = ? ORDER BY id DESC LIMIT 1", arguments: [strategy]).map { try Self.record($0, db) }
         }
+    }
+
+    /// A backtest by its id (`stored_as` of `mlbot backtest --json`), if stored.
+    public func backtest(id: Int64) throws -> BacktestRecord? {
+        try pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM backtests WHERE id = ?", arguments: [id]).map { try Self.record($0, db) } }
+    }
+
+    static func record(_ row: Row, _ db: Database) throws -> BacktestRecord {
+        let id: Int64 = row["id"]
+        let trades = try Row.fetchAll(db, sql: "SELECT * FROM backtest_trades WHERE backtest_id = ? ORDER BY seq", arguments: [id]).map {
+            BacktestRecord.TradeRow(side: $0["side"], entryMs: $0["entry_ms"], entryPrice: $0["entry_price"], exitMs: $0["exit_ms"],
+                                    exitPrice: $0["exit_price"], result: $0["result"], bars: $0["bars"])
+        }
+        let bars: Int = row["bars"]
+        guard let curve = BinaryColumns.decode(row["curve"], count: bars, columns: 3) else {
+            throw StrategyStoreError.corrupt("backtest \(id): curve blob does not hold \(bars) bars")
+        }
+        let time = curve.time, columns = curve.columns
+        return BacktestRecord(id: id, strategy: row["strategy"], createdMs: row["created_ms"], metricsJSON: row["metrics"], psr: row["psr"],
+                              time: time, equity: columns[0], returns: columns[1], exposure: columns[2], trades: trades)
     }
 }

@@ -88,6 +88,24 @@ public struct LedgerRepository: Sendable {
                 .limit(limit).fetchAll(db).reversed()
         }
     }
+    /// The newest `limit` committed equity points, oldest first: two columns read straight from
+    /// the rows (what a chart draws; no record decoding per row).
+    public func equityCurve(limit: Int) throws -> (time: [Int64], equity: [Double]) {
+        try pool.read { db in
+            var time: [Int64] = [], equity: [Double] = []
+            time.reserveCapacity(limit); equity.reserveCapacity(limit)
+            let rows = try Row.fetchCursor(db, sql: "SELECT time_ms, equity FROM equity ORDER BY time_ms DESC LIMIT ?", arguments: [limit])
+            while let row = try rows.next() { time.append(row[0]); equity.append(row[1]) }
+            return (time.reversed(), equity.reversed())
+        }
+    }
+    /// The newest `limit` vetoes and resizes (time, kind, rule), oldest first.
+    public func riskDecisions(limit: Int) throws -> [(timeMs: Int64, kind: String, rule: String)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT time_ms, kind, rule FROM risk_events WHERE kind IN ('veto', 'resize') ORDER BY id DESC LIMIT ?", arguments: [limit])
+                .reversed().map { ($0[0], $0[1], $0[2]) }
+        }
+    }
     public func recentEquity(since: Int64?, limit: Int) throws -> [EquityRow] {
         try pool.read { db in
             try EquityRow.filter(Column("time_ms") >= (since ?? .min)).order(Column("time_ms").desc).limit(limit).fetchAll(db).reversed()

@@ -14,7 +14,7 @@ import Store
 /// `mlbot-bench`: timings of the hot paths (run with `swift run -c release mlbot-bench [name…]`).
 @main
 struct Bench {
-    static let all = ["import", "synth", "dgemm", "features", "train", "backtest", "discover", "portfolio", "risk", "engine", "serve", "serve-bybit", "retrain"]
+    static let all = ["import", "synth", "dgemm", "features", "train", "backtest", "discover", "portfolio", "risk", "engine", "serve", "serve-bybit", "retrain", "report", "dashboard"]
 
     static func main() {
         do { try run() } catch {
@@ -53,6 +53,8 @@ struct Bench {
         if names.contains("serve") { try serve() }
         if names.contains("serve-bybit") { try serveBybit() }
         if names.contains("retrain") { try retrain() }
+        if names.contains("report") { try report() }
+        if names.contains("dashboard") { try dashboard() }
     }
 
     /// One pre-trade check with 50 open positions (51 instruments, full correlation matrix): the

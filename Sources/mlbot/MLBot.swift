@@ -26,7 +26,8 @@ struct MLBot: ParsableCommand {
               mlbot strategies list
             """,
         subcommands: [DataCommand.self, FeaturesCommand.self, TrainCommand.self, ModelsCommand.self, BacktestCommand.self, DiscoverCommand.self,
-                      StrategiesCommand.self, PortfolioCommand.self, ServeCommand.self, OrdersCommand.self, ControlCommand.self, JobsCommand.self]
+                      StrategiesCommand.self, PortfolioCommand.self, ServeCommand.self, OrdersCommand.self, ControlCommand.self, JobsCommand.self,
+                      ReportCommand.self]
     )
 
     static func main() {
