@@ -32,15 +32,8 @@ public struct BarChart: Sendable {
         if lo < 0 { lo -= pad }
         hi += pad
         func py(_ v: Double) -> Double { top + plotH - (v - lo) / (hi - lo) * plotH }
-        out += "<g class=\"axis y\">"
         let ticks = AxisTicks.values(lo, hi).filter { $0 >= lo && $0 <= hi }
-        let tickFormat = ticks.count > 1 ? yFormat.forTicks(step: ticks[1] - ticks[0]) : yFormat
-        for t in ticks {
-            let y = SVGText.coordinate(py(t))
-            out += "<line class=\"grid\" x1=\"\(Int(left))\" x2=\"\(SVGText.coordinate(left + plotW))\" y1=\"\(y)\" y2=\"\(y)\"/>"
-            out += "<text x=\"\(Int(left - 6))\" y=\"\(y)\" dy=\"0.32em\" text-anchor=\"end\">\(SVGText.escape(tickFormat.text(t)))</text>"
-        }
-        out += "</g>"
+        out += ValueAxis.svg(ticks: ticks, step: ticks.count > 1 ? ticks[1] - ticks[0] : nil, format: yFormat, left: left, right: left + plotW, y: py)
         let slot = plotW / Double(values.count), barW = max(1, slot * 0.8)
         let zero = py(0)
         // Label every k-th bar so labels never overlap.

@@ -92,15 +92,10 @@ public struct LineChart: Sendable {
         func py(_ y: Double) -> Double { Self.top + plotH - ((logY ? log10(y) : y) - ly0) / (ly1 - ly0) * plotH }
 
         // Grid and value axis.
-        out += "<g class=\"axis y\">"
         let yTicks = (logY ? AxisTicks.logValues(y0, y1) : AxisTicks.values(y0, y1)).filter { $0 >= y0 && $0 <= y1 }
-        let tickFormat = yTicks.count > 1 ? yFormat.forTicks(step: logY ? yTicks[0] : yTicks[1] - yTicks[0]) : yFormat
-        for t in yTicks {
-            let y = SVGText.coordinate(py(t))
-            out += "<line class=\"grid\" x1=\"\(Int(Self.left))\" x2=\"\(SVGText.coordinate(Self.left + plotW))\" y1=\"\(y)\" y2=\"\(y)\"/>"
-            out += "<text x=\"\(Int(Self.left - 6))\" y=\"\(y)\" dy=\"0.32em\" text-anchor=\"end\">\(SVGText.escape(tickFormat.text(t)))</text>"
-        }
-        out += "</g><g class=\"axis x\">"
+        let step = yTicks.count > 1 ? (logY ? yTicks[0] : yTicks[1] - yTicks[0]) : nil
+        out += ValueAxis.svg(ticks: yTicks, step: step, format: yFormat, left: Self.left, right: Self.left + plotW, y: py)
+        out += "<g class=\"axis x\">"
         let baseline = SVGText.coordinate(Self.top + plotH)
         out += "<line class=\"baseline\" x1=\"\(Int(Self.left))\" x2=\"\(SVGText.coordinate(Self.left + plotW))\" y1=\"\(baseline)\" y2=\"\(baseline)\"/>"
         switch xAxis {
@@ -158,15 +153,42 @@ public struct LineChart: Sendable {
         return out + "</svg>"
     }
 
+    /// The legend right of the title; where the title leaves no room (a half-width chart, many
+    /// rules), in rows at the plot's top right on a light backing, so it never overlaps the title.
     func legend(_ items: [(String, String, Bool)]) -> String {
+        let widths = items.map { Double($0.0.count) * 6.6 + 26 }
+        let titleEnd = Self.left + Double(title.count) * 7.8 + 12
+        let end = width - Self.right
+        var rows: [[Int]] = []
+        var rowY: [Double]
+        if end - widths.reduce(0, +) >= titleEnd {
+            rows = [Array(items.indices)]; rowY = [14]
+        } else {
+            let room = width - Self.left - Self.right - 8
+            var current: [Int] = [], used = 0.0
+            for i in items.indices {
+                if !current.isEmpty && used + widths[i] > room { rows.append(current); current = []; used = 0 }
+                current.append(i); used += widths[i]
+            }
+            if !current.isEmpty { rows.append(current) }
+            rowY = rows.indices.map { Self.top + 12 + 15 * Double($0) }
+        }
         var out = "<g class=\"legend\">"
-        var x = width - Self.right
-        for (name, color, dashed) in items.reversed() {
-            let w = Double(name.count) * 6.6 + 26
-            x -= w
-            out += "<line x1=\"\(SVGText.coordinate(x))\" x2=\"\(SVGText.coordinate(x + 16))\" y1=\"14\" y2=\"14\" stroke=\"\(color)\" stroke-width=\"2.5\""
-                + (dashed ? " stroke-dasharray=\"4 3\"" : "") + "/>"
-            out += "<text x=\"\(SVGText.coordinate(x + 20))\" y=\"14\" dy=\"0.32em\">\(SVGText.escape(name))</text>"
+        if rowY.first != 14, !rows.isEmpty {
+            let w = rows.map { $0.reduce(0) { $0 + widths[$1] } }.max()! + 6
+            out += "<rect x=\"\(SVGText.coordinate(end - w - 2))\" y=\"\(SVGText.coordinate(Self.top + 2))\" width=\"\(SVGText.coordinate(w))\" "
+                + "height=\"\(SVGText.coordinate(Double(rows.count) * 15 + 6))\" fill=\"#ffffff\" fill-opacity=\"0.85\"/>"
+        }
+        for (row, y) in zip(rows, rowY) {
+            var x = end
+            for i in row.reversed() {
+                let (name, color, dashed) = items[i]
+                x -= widths[i]
+                let yy = SVGText.coordinate(y)
+                out += "<line x1=\"\(SVGText.coordinate(x))\" x2=\"\(SVGText.coordinate(x + 16))\" y1=\"\(yy)\" y2=\"\(yy)\" stroke=\"\(color)\" stroke-width=\"2.5\""
+                    + (dashed ? " stroke-dasharray=\"4 3\"" : "") + "/>"
+                out += "<text x=\"\(SVGText.coordinate(x + 20))\" y=\"\(yy)\" dy=\"0.32em\">\(SVGText.escape(name))</text>"
+            }
         }
         return out + "</g>"
     }

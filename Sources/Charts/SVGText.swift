@@ -20,11 +20,16 @@ public enum SVGText {
     }
 
     /// A coordinate with two decimals at most: enough for a crisp line, short enough for a small file.
+    /// Written from integer hundredths because a chart writes one per point (no formatter, no regex).
     @inline(__always)
     public static func coordinate(_ v: Double) -> String {
-        let r = (v * 100).rounded() / 100
-        if r == r.rounded() { return String(Int(r)) }
-        return String(format: "%.2f", r).replacingOccurrences(of: #"0+$"#, with: "", options: .regularExpression)
+        guard abs(v) < 1e15 else { return String(format: "%.0f", v) }
+        let h = Int((v * 100).rounded())
+        let whole = abs(h) / 100, frac = abs(h) % 100
+        let sign = h < 0 ? "-" : ""
+        if frac == 0 { return sign + String(whole) }
+        if frac % 10 == 0 { return sign + String(whole) + "." + String(frac / 10) }
+        return sign + String(whole) + (frac < 10 ? ".0" : ".") + String(frac)
     }
 
     /// How a value on an axis or in a table is written.

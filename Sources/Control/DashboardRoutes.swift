@@ -70,9 +70,10 @@ final class DashboardCache: Sendable {
     }
 
     func body(_ c: ControlContext) throws -> Data {
-        let key = Self.key(c.status.snapshot)
+        let snapshot = c.status.snapshot
+        let key = Self.key(snapshot)
         if let hit = last.withLock({ $0 }), hit.key == key { return hit.body }
-        let body = try API.encoder.encode(try DashboardView.build(c))
+        let body = try API.encoder.encode(try DashboardView.build(c, snapshot: snapshot))
         last.withLock { $0 = (key, body) }
         return body
     }

@@ -18,8 +18,8 @@ struct DashboardView {
         let html: String
     }
 
-    static func build(_ c: ControlContext) throws -> Summary {
-        let s = c.status.snapshot
+    /// `s` is the snapshot the caller keyed its cache on, so a body is never stored under a newer bar's key.
+    static func build(_ c: ControlContext, snapshot s: ServiceSnapshot) throws -> Summary {
         let pct = SVGText.Format.percent(digits: 2), money = SVGText.Format.money
         let curve = try c.store.ledger.equityCurve(limit: 50_000)
         let times = curve.time.map(Double.init), equity = curve.equity

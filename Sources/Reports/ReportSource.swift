@@ -88,16 +88,17 @@ public enum ReportSource {
 
     /// The paper service's ledger between `from` and `to`: its committed equity, fills and risk decisions.
     public static func paper(store: DataStore, from: Int64?, to: Int64?) throws -> TearsheetInput {
-        let rows = try store.ledger.equity().filter { $0.timeMs >= (from ?? .min) && $0.timeMs <= (to ?? .max) }
+        let rows = try store.ledger.equity(from: from, to: to)
         guard let first = rows.first else { throw Failure(.notFound, "no paper equity in \(store.path)\(from != nil || to != nil ? " in that range" : ""): run `mlbot serve --paper` first") }
-        let strategies = try store.strategies.list(status: .paper)
-        guard let lead = strategies.first else { throw Failure(.notFound, "no paper strategies in \(store.path)") }
+        // The strategies the service traded in the range (whatever their status is now).
+        let names = try store.ledger.signalledStrategies(from: first.timeMs, to: rows.last!.timeMs)
+        guard let leadName = names.first else { throw Failure(.notFound, "no strategy signalled in \(store.path)'s paper ledger in that range") }
+        let lead = try store.strategies.get(leadName)
         let symbol = try Symbol(lead.symbol), interval = try Interval(lead.interval)
-        let fills = try store.ledger.fills().filter { $0.timeMs >= first.timeMs && $0.timeMs <= rows.last!.timeMs }
-        let events = try store.ledger.riskEvents().filter { $0.timeMs >= first.timeMs && $0.timeMs <= rows.last!.timeMs }
-        // The equity before the first row: the initial equity of the session or the row before.
-        let before = try store.ledger.recentEquity(since: nil, limit: Int.max).last { $0.timeMs < first.timeMs }?.equity
-        let initial = before ?? first.equity
+        let fills = try store.ledger.fills(from: first.timeMs, to: rows.last!.timeMs)
+        let events = try store.ledger.riskEvents(from: first.timeMs, to: rows.last!.timeMs)
+        // The first return starts from the row before the range, or the first row itself at the session's start.
+        let initial = try store.ledger.equity(before: first.timeMs) ?? first.equity
         var acc = MetricsAccumulator(barsPerYear: interval.barsPerYear, initialEquity: initial)
         var returns: [Double] = [], prev = initial
         for r in rows {
@@ -116,7 +117,7 @@ public enum ReportSource {
         let bars = try store.bars.series(symbol: symbol, interval: interval, from: time.first, to: time.last)
         let orderIDs = Set(fills.map(\.clientOrderId))
         return TearsheetInput(
-            source: "paper ledger", title: "paper account", strategies: strategies.map(\.name), symbol: symbol.name, intervalMs: interval.milliseconds,
+            source: "paper ledger", title: "paper account", strategies: names, symbol: symbol.name, intervalMs: interval.milliseconds,
             barsPerYear: interval.barsPerYear, initialEquity: initial, time: time, equity: rows.map(\.equity), returns: returns, exposure: nil,
             trades: [], metrics: metrics, psr: SharpeStatistics.probabilistic(SharpeStatistics.Moments(returns: returns), benchmark: 0),
             benchmark: closes(bars, at: time), honesty: nil, model: nil,

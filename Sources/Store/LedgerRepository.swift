@@ -106,6 +106,24 @@ public struct LedgerRepository: Sendable {
                 .reversed().map { ($0[0], $0[1], $0[2]) }
         }
     }
+    /// Committed equity with bar-times in `from...to` (either end open), oldest first.
+    public func equity(from: Int64?, to: Int64?) throws -> [EquityRow] {
+        try pool.read { try EquityRow.filter(Column("time_ms") >= (from ?? .min) && Column("time_ms") <= (to ?? .max)).order(Column("time_ms")).fetchAll($0) }
+    }
+    /// The last committed equity before `timeMs` (where a range's first return starts from).
+    public func equity(before timeMs: Int64) throws -> Double? {
+        try pool.read { try Double.fetchOne($0, sql: "SELECT equity FROM equity WHERE time_ms < ? ORDER BY time_ms DESC LIMIT 1", arguments: [timeMs]) }
+    }
+    /// The strategies the service gave a signal for in `from...to`, by name (who the paper account traded for).
+    public func signalledStrategies(from: Int64, to: Int64) throws -> [String] {
+        try pool.read { try String.fetchAll($0, sql: "SELECT DISTINCT strategy FROM signals WHERE time_ms BETWEEN ? AND ? ORDER BY strategy", arguments: [from, to]) }
+    }
+    public func fills(from: Int64, to: Int64) throws -> [FillRow] {
+        try pool.read { try FillRow.filter(Column("time_ms") >= from && Column("time_ms") <= to).order(Column("time_ms"), Column("client_order_id"), Column("seq")).fetchAll($0) }
+    }
+    public func riskEvents(from: Int64, to: Int64) throws -> [RiskEventRow] {
+        try pool.read { try RiskEventRow.filter(Column("time_ms") >= from && Column("time_ms") <= to).order(Column("id")).fetchAll($0) }
+    }
     public func recentEquity(since: Int64?, limit: Int) throws -> [EquityRow] {
         try pool.read { db in
             try EquityRow.filter(Column("time_ms") >= (since ?? .min)).order(Column("time_ms").desc).limit(limit).fetchAll(db).reversed()

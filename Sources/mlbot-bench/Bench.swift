@@ -372,6 +372,14 @@ extension Bench {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return Double(usage.ru_maxrss) / 1024
     }
+
+    /// The `mlbot` built beside this bench (same build folder), if there is one: the benchmarks
+    /// that measure the service or a job as a separate process start it.
+    static func siblingMlbot() -> URL? {
+        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let url = URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("mlbot")
+        return FileManager.default.isExecutableFile(atPath: url.path) ? url : nil
+    }
 }
 
 struct BenchError: Error, CustomStringConvertible {

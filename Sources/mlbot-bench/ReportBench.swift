@@ -66,9 +66,7 @@ extension Bench {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let (store, names) = try serveFixture(dir: dir, bars: bars)
-        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let mlbot = URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("mlbot")
-        guard FileManager.default.isExecutableFile(atPath: mlbot.path) else { throw BenchError("build the mlbot product next to mlbot-bench (\(mlbot.path))") }
+        guard let mlbot = siblingMlbot() else { throw BenchError("build the mlbot product next to mlbot-bench (swift build -c release --product mlbot)") }
         let err = dir.appendingPathComponent("serve.err")
         FileManager.default.createFile(atPath: err.path, contents: nil)
         let serve = Process()

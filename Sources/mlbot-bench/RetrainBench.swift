@@ -75,8 +75,8 @@ extension Bench {
         }
 
         // The service's bar latency, idle and beside a retrain.
-        let mlbot = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mlbot").path
-        let child = FileManager.default.isExecutableFile(atPath: mlbot)
+        let mlbot = siblingMlbot()?.path ?? ""
+        let child = !mlbot.isEmpty
         let idle = try replayLatency(db: idleDB, names: names, config: config, bars: replayBars)
         let busy = try replayLatency(db: busyDB, names: names, config: config, bars: replayBars) { store in
             if child {

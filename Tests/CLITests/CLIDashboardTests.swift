@@ -1,5 +1,6 @@
 import Browser
 import Foundation
+import Store
 import TestSupport
 import Testing
 
@@ -90,6 +91,23 @@ import Testing
         }
         if p.process.isRunning { p.signal(SIGKILL) }
         #expect(p.wait().status == 0)
+
+        // The ledger this service wrote, as a paper report: whole, and a range whose first return
+        // starts from the row before it.
+        let ledger = try DataStore(path: w.db, mustExist: true).ledger
+        let equity = try ledger.equity(), fills = try ledger.fills()
+        try #require(equity.count >= 6)
+        let html = w.dir.appendingPathComponent("paper.html").path
+        let whole = try CLI.run(["report", "--paper", "--out", html, "--json", "--db", w.db], in: w.dir)
+        #expect(whole.status == 0, "\(whole.err)")
+        let all = try JSONSerialization.jsonObject(with: Data(whole.out.utf8)) as? [String: Any] ?? [:]
+        #expect(all["bars"] as? Int == equity.count && all["final_equity"] as? Double == equity.last!.equity && all["fills"] as? Int == fills.count, "\(all)")
+        let (a, b) = (equity[2], equity[equity.count - 2])
+        let part = try CLI.run(["report", "--paper", "--from", "\(a.timeMs)", "--to", "\(b.timeMs)", "--out", html, "--json", "--db", w.db], in: w.dir)
+        #expect(part.status == 0, "\(part.err)")
+        let range = try JSONSerialization.jsonObject(with: Data(part.out.utf8)) as? [String: Any] ?? [:]
+        #expect(range["bars"] as? Int == equity.count - 3 && range["initial_equity"] as? Double == equity[1].equity && range["final_equity"] as? Double == b.equity, "\(range)")
+        #expect(range["fills"] as? Int == fills.filter { $0.timeMs >= a.timeMs && $0.timeMs <= b.timeMs }.count)
     }
 
     /// Whether the process has exited (a zombie still answers kill 0 until it is reaped).

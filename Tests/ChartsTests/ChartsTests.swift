@@ -68,6 +68,31 @@ import Testing
         #expect(l.contains("class=\"series\"") && !l.contains("nan") && !l.contains("inf"))
     }
 
+    @Test func coordinatesHaveTwoDecimalsAtMostAndNoTrailingZeros() {
+        let cases: [(Double, String)] = [(0, "0"), (12, "12"), (12.5, "12.5"), (12.05, "12.05"), (12.004, "12"), (-0.5, "-0.5"),
+                                         (-0.001, "0"), (-3.07, "-3.07"), (99.999, "100"), (0.1, "0.1"), (1234567.891, "1234567.89")]
+        for (v, text) in cases { #expect(SVGText.coordinate(v) == text, "\(v)") }
+    }
+
+    @Test func aLegendTooWideForTheTitleRowMovesIntoThePlotInsteadOfOverTheTitle() throws {
+        let x = (0..<10).map(Double.init)
+        let names = ["daily_loss", "drawdown", "exposure", "concentration", "stale_feed", "order_size"]
+        var chart = LineChart(title: "Vetoes and resizes by rule (cumulative)",
+                              series: names.enumerated().map { .init(name: $1, color: Palette.cycle[$0], x: x, y: x.map { $0 * Double($0) }) },
+                              xAxis: .numeric(.number(digits: 0), title: "n"))
+        chart.width = 440
+        let svg = chart.svg(id: "r")
+        let legend = try #require(svg.range(of: "<g class=\"legend\">").map { String(svg[$0.upperBound...]) })
+        let textY = legend.components(separatedBy: "<text ").dropFirst().compactMap { t in t.range(of: "y=\"").map { Double(t[$0.upperBound...].prefix { $0 != "\"" })! } }
+        #expect(textY.count == names.count)
+        #expect(textY.allSatisfy { $0 > LineChart.top }, "below the title row, inside the plot")
+        let textX = legend.components(separatedBy: "<text ").dropFirst().compactMap { t in t.range(of: "x=\"").map { Double(t[$0.upperBound...].prefix { $0 != "\"" })! } }
+        #expect(textX.allSatisfy { $0 >= LineChart.left && $0 <= 440 })
+        // A short legend stays on the title row.
+        chart.series = Array(chart.series.prefix(1)); chart.title = "Equity"
+        #expect(chart.svg(id: "e").contains("dy=\"0.32em\">daily_loss</text>") && chart.svg(id: "e").contains("y=\"14\" dy=\"0.32em\">daily_loss"))
+    }
+
     @Test func barsAndHeatmapsShowTheirValues() {
         let bars = BarChart(title: "counts", labels: ["a", "b", "c"], values: [3, -1, 0]).svg(id: "b")
         #expect(bars.components(separatedBy: "<rect").count - 1 == 3)
