@@ -27,6 +27,10 @@ public struct DiscoveryRequest: Sendable {
     /// reference → result and PSR). The engine supplies its bar cycle here, with instruments,
     /// allocation and risk limits; nil keeps the search kernel's own backtest.
     public var finalBacktest: (@Sendable (String, StrategyDefinition, LoadedSeries) throws -> (BacktestResult, Double))?
+    /// Which worker of the run this process is (the only one by default).
+    public var shard: DiscoveryShard = .single
+    /// Wall time in milliseconds, for leases and the run's records (never for a decision).
+    public var clock: @Sendable () -> Int64 = { UTCTime.nowMs() }
 
     public init(space: SearchSpace, runId: String, seed: UInt64, budget: Int? = nil, from: Int64? = nil, to: Int64? = nil,
                 workers: Int = ProcessInfo.processInfo.activeProcessorCount, featuresDirectory: String = "features", modelsDirectory: String = "models") {
@@ -129,25 +133,29 @@ public enum DiscoveryRun {
                                                           dataKey: dataKey, createdMs: UTCTime.nowMs(), space: space.text))
         }
 
-        let keys = space.modelKeys, variants = space.ruleVariants
-        var alive = space.sampledKeys(seed: request.seed, budget: budget)
+        let variants = space.ruleVariants
         let rungs = settings.rungs, eta = settings.eta
         func fraction(_ rung: Int) -> Double { pow(Double(eta), Double(rung - (rungs - 1))) }
-        var plan = [alive.count]
+        var plan = [space.sampledKeys(seed: request.seed, budget: budget).count]
         for _ in 1..<max(1, rungs) { plan.append((plan.last! + eta - 1) / eta) }
         let totalWork = plan.enumerated().reduce(0.0) { $0 + Double($1.element) * fraction($1.offset) }
         var workBefore = 0.0
         let longest = data.map(\.usedCount).max()!
         let bucketMs = Int64(max(1, longest / 2000)) * space.interval.milliseconds
         var evaluatedPerRung: [Int] = []
+        let worker = request.shard.worker, clock = request.clock
+        // This incarnation of the worker: a claim of another incarnation under the same name is stale.
+        let session = "\(ProcessInfo.processInfo.hostName):\(getpid()):\(String(UInt64.random(in: .min ... .max), radix: 16))"
+        var next = space.sampledKeys(seed: request.seed, budget: budget)
 
         for rung in 0..<rungs {
             let f = fraction(rung)
             // Baselines train nothing: they join at the last rung, on all the bars.
-            if rung == rungs - 1 { alive += space.baselineIndices }
-            let done = Set(try store.discovery.candidates(run: request.runId, rung: rung).map(\.keyIndex))
-            let todo = alive.filter { !done.contains($0) }
-            if !todo.isEmpty {
+            if rung == rungs - 1 { next += space.baselineIndices }
+            // The first worker here writes the rung's keys; every worker trains the stored ones.
+            let alive = try store.discovery.openRung(run: request.runId, rung: rung, keys: next, worker: worker, nowMs: clock())
+            let done = try store.discovery.doneKeys(run: request.runId)[rung] ?? []
+            if !alive.allSatisfy(done.contains) {
                 // Features are causal, so a prefix of the bars is a fair stand-in for an earlier, shorter history.
                 let prepared = data.map { d -> PreparedSeries in
                     let n = d.fromIndex + max(1, Int((Double(d.usedCount) * f).rounded(.up)))
@@ -156,30 +164,43 @@ public enum DiscoveryRun {
                 }
                 let context = EvaluationContext(space: space, set: set, runId: request.runId, rung: rung, bucketMs: bucketMs,
                                                 prepared: Dictionary(uniqueKeysWithValues: zip(space.symbols.map(\.name), prepared)))
-                let atRung = alive.count, before = workBefore
-                let stopped = try evaluate(todo, context: context, store: store, workers: request.workers,
-                                           shouldStop: shouldStop) { finished in
-                    progress(DiscoveryProgress(rung: rung, rungs: rungs, modelsDone: done.count + finished, modelsAtRung: atRung,
-                                               fraction: (before + Double(done.count + finished) * f) / totalWork))
+                let atRung = alive.count, before = workBefore, already = done.count
+                let claimed = ClaimedEvaluation(store: store, runId: request.runId, rung: rung, keys: alive, shard: request.shard,
+                                                session: session, clock: clock)
+                let stopped = try claimed.run(threads: request.workers, shouldStop: shouldStop,
+                                              evaluate: { try candidates(for: $0, context: context) }) { finished in
+                    let count = min(atRung, already + finished)
+                    progress(DiscoveryProgress(rung: rung, rungs: rungs, modelsDone: count, modelsAtRung: atRung,
+                                               fraction: (before + Double(count) * f) / totalWork))
                 }
                 if stopped {
                     let total = try store.discovery.candidates(run: request.runId).count / max(1, variants.count)
                     return .interrupted(modelsDone: total)
                 }
             }
+            try store.discovery.completeRung(run: request.runId, rung: rung, worker: worker, nowMs: clock())
             let results = try store.discovery.candidates(run: request.runId, rung: rung)
             evaluatedPerRung.append(results.count)
             workBefore += Double(alive.count) * f
             if rung + 1 < rungs {
-                alive = survivors(results, keep: plan[rung + 1], minTrades: Int((Double(settings.minTrades) * f).rounded(.up)))
+                next = survivors(results, keep: plan[rung + 1], minTrades: Int((Double(settings.minTrades) * f).rounded(.up)))
             }
         }
 
+        // Ranking is a function of the stored results, so every worker computes the same; saving
+        // the top K (retraining, registering models) is done once, by the worker holding this claim.
         let ranking = Ranking.rank(try store.discovery.candidates(run: request.runId), finalRung: rungs - 1, minTrades: settings.minTrades,
                                    maxCorrelation: settings.maxCorrelation)
-        if try store.discovery.run(request.runId)?.complete != true {
-            try store.discovery.complete(run: request.runId, trials: ranking.trials, ranking: ranking.candidates, finishedMs: UTCTime.nowMs())
-        }
+        let finishing = ClaimedEvaluation(store: store, runId: request.runId, rung: rungs, keys: [Self.finishKey], shard: request.shard,
+                                          session: session, clock: clock)
+        let stopped = try finishing.run(threads: 1, shouldStop: shouldStop, evaluate: { _ in
+            if try store.discovery.run(request.runId)?.complete != true {
+                try store.discovery.complete(run: request.runId, trials: ranking.trials, ranking: ranking.candidates, finishedMs: clock())
+            }
+            _ = try saveTop(ranking, request: request, set: set, data: data, trials: ranking.trials, store: store)
+            return []
+        }, finished: { _ in })
+        if stopped { return .interrupted(modelsDone: try store.discovery.candidates(run: request.runId).count / max(1, variants.count)) }
         let saved = try saveTop(ranking, request: request, set: set, data: data, trials: ranking.trials, store: store)
         let savedNames = Dictionary(uniqueKeysWithValues: saved.map { ($0.rank!, $0.name) })
         let barsPerYear = space.interval.barsPerYear
@@ -206,32 +227,8 @@ public enum DiscoveryRun {
         let prepared: [String: PreparedSeries]
     }
 
-    /// Evaluates `todo` on `workers` threads, storing each model's candidates in one transaction.
-    /// Returns true when stopped early on request.
-    static func evaluate(_ todo: [Int], context: EvaluationContext,
-                         store: DataStore, workers: Int, shouldStop: @Sendable () -> Bool, finished: @Sendable (Int) -> Void) throws -> Bool {
-        let next = Atomic<Int>(0)
-        let state = Mutex<(finished: Int, failure: (any Error)?, stopped: Bool)>((0, nil, false))
-        DispatchQueue.concurrentPerform(iterations: min(workers, todo.count)) { _ in
-            while true {
-                if shouldStop() { state.withLock { $0.stopped = true }; return }
-                if state.withLock({ $0.failure != nil }) { return }
-                let position = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard position < todo.count else { return }
-                do {
-                    try store.discovery.save(candidates(for: todo[position], context: context))
-                    let count = state.withLock { s -> Int in s.finished += 1; return s.finished }
-                    finished(count)
-                } catch {
-                    state.withLock { if $0.failure == nil { $0.failure = error } }
-                    return
-                }
-            }
-        }
-        let outcome = state.withLock { $0 }
-        if let failure = outcome.failure { throw failure }
-        return outcome.stopped
-    }
+    /// The claim that saves a run's top K: its one key at the rung after the last.
+    static let finishKey = -1
 
     /// One model key trained once (or a baseline's rule applied), then every rule variant
     /// backtested on its predictions. A key that cannot be trained (too few rows, one class) is

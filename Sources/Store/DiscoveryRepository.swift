@@ -105,17 +105,19 @@ public struct DiscoveryRepository: Sendable {
 
     /// Stores one model's candidates at one rung (replacing an earlier attempt at the same slots).
     public func save(_ candidates: [CandidateRecord]) throws {
-        try pool.write { db in
-            let insert = try db.makeStatement(sql: """
-                INSERT OR REPLACE INTO discovery_candidates (run_id, rung, key_index, variant, definition, error, observations, sharpe, skewness,
-                    kurtosis, trades, is_sharpe, metrics, returns, dsr, psr, rank, note)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            for c in candidates {
-                let blob: Data? = c.bucketTimes.isEmpty ? nil : BinaryColumns.encode(time: c.bucketTimes, [c.bucketReturns])
-                try insert.execute(arguments: [c.runId, c.rung, c.keyIndex, c.variant, c.definition, c.error, c.observations, c.sharpe,
-                                               c.skewness, c.kurtosis, c.trades, c.inSampleSharpe, c.metricsJSON, blob, c.dsr, c.psr, c.rank, c.note])
-            }
+        try pool.write { db in try Self.insert(candidates, db) }
+    }
+
+    static func insert(_ candidates: [CandidateRecord], _ db: Database) throws {
+        let insert = try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO discovery_candidates (run_id, rung, key_index, variant, definition, error, observations, sharpe, skewness,
+                kurtosis, trades, is_sharpe, metrics, returns, dsr, psr, rank, note)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for c in candidates {
+            let blob: Data? = c.bucketTimes.isEmpty ? nil : BinaryColumns.encode(time: c.bucketTimes, [c.bucketReturns])
+            try insert.execute(arguments: [c.runId, c.rung, c.keyIndex, c.variant, c.definition, c.error, c.observations, c.sharpe,
+                                           c.skewness, c.kurtosis, c.trades, c.inSampleSharpe, c.metricsJSON, blob, c.dsr, c.psr, c.rank, c.note])
         }
     }
 

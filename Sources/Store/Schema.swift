@@ -425,6 +425,38 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        m.registerMigration("v10-discovery-shards") { db in
+            // Discovery sharded over processes: each rung's model keys (written once, by the worker
+            // that found the rung before it complete: the halving), and every claim a worker took on
+            // a key with its lease. At most one open claim per key, enforced here rather than trusted
+            // to the workers; a dead worker's claim is closed as expired when another takes the key.
+            try db.execute(sql: """
+                CREATE TABLE discovery_rungs (
+                    run_id       TEXT    NOT NULL REFERENCES discovery_runs(run_id) ON DELETE CASCADE,
+                    rung         INTEGER NOT NULL,
+                    keys         TEXT    NOT NULL,
+                    opened_ms    INTEGER NOT NULL,
+                    opened_by    TEXT    NOT NULL,
+                    completed_ms INTEGER,
+                    completed_by TEXT,
+                    PRIMARY KEY (run_id, rung)
+                ) WITHOUT ROWID;
+                CREATE TABLE discovery_claims (
+                    id             INTEGER PRIMARY KEY,
+                    run_id         TEXT    NOT NULL REFERENCES discovery_runs(run_id) ON DELETE CASCADE,
+                    rung           INTEGER NOT NULL,
+                    key_index      INTEGER NOT NULL,
+                    worker         TEXT    NOT NULL,
+                    session        TEXT    NOT NULL,
+                    claimed_ms     INTEGER NOT NULL,
+                    lease_until_ms INTEGER NOT NULL,
+                    finished_ms    INTEGER,
+                    outcome        TEXT    CHECK (outcome IN ('done', 'expired', 'released'))
+                );
+                CREATE INDEX discovery_claims_key ON discovery_claims (run_id, rung, key_index);
+                CREATE UNIQUE INDEX discovery_claims_one_open ON discovery_claims (run_id, rung, key_index) WHERE outcome IS NULL;
+                """)
+        }
         return m
     }
 }

@@ -28,6 +28,15 @@ struct DiscoverCommand: ParsableCommand {
               mlbot discover
               mlbot discover --space config/discovery.yaml --budget 200 --seed 7 --run-id nightly-1
               mlbot discover --run-id nightly-1 --json      # resume or re-print a run
+
+            Several processes (on one machine or many, sharing the database) can work on one run: \
+            give each the same --run-id, --seed and --space, and --workers-total N with its own \
+            --worker-index I (read from JOB_COMPLETION_INDEX when that is set, as in a Kubernetes \
+            Indexed Job). Workers claim model keys under a lease (--lease-seconds); a worker that \
+            dies loses only the keys it held, which another takes once the lease runs out. The \
+            result does not depend on how many workers there were or which of them died.
+              mlbot discover --run-id big-1 --workers-total 4 --worker-index 0
+              mlbot discover --status big-1                 # progress per rung and per worker
             """
     )
 
@@ -41,6 +50,10 @@ struct DiscoverCommand: ParsableCommand {
     @Option(help: "Last bar (ISO-8601 or epoch).") var to: String?
     @Option(help: "Models trained at once (default: all cores).") var workers = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Folder for the saved strategies' models.") var modelsDir = "models"
+    @Option(help: "Processes working on this run (with --worker-index).") var workersTotal: Int?
+    @Option(help: "This process's index among them, 0 ..< --workers-total (default: $JOB_COMPLETION_INDEX).") var workerIndex: Int?
+    @Option(help: "How long a claim on a model key lasts unless its worker renews it.") var leaseSeconds = 60.0
+    @Option(help: "Show a run's progress per rung and per worker, and exit.") var status: String?
     @Flag(help: "Print JSON (keys: run_id, resumed, trials, sharpe_variance, evaluated_per_rung, ranked, saved).") var json = false
 
     struct Row: Encodable {
@@ -56,7 +69,23 @@ struct DiscoverCommand: ParsableCommand {
         let run_id: String, resumed: Bool, trials: Int, sharpe_variance: Double, evaluated_per_rung: [Int], ranked: [Row], saved: [String]
     }
 
+    /// The worker index: the option, else Kubernetes' `JOB_COMPLETION_INDEX`.
+    func index(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Int? {
+        if let workerIndex { return workerIndex }
+        guard let text = environment["JOB_COMPLETION_INDEX"], workersTotal != nil else { return nil }
+        guard let i = Int(text), i >= 0 else { throw ValidationError("JOB_COMPLETION_INDEX: expected a worker index (0, 1, …), got '\(text)'") }
+        return i
+    }
+
     func validate() throws {
+        if let workersTotal, workersTotal < 1 { throw ValidationError("--workers-total: expected at least 1") }
+        if workerIndex != nil, workersTotal == nil { throw ValidationError("--worker-index: give --workers-total too") }
+        if let total = workersTotal {
+            guard let i = try index() else { throw ValidationError("--workers-total: give --worker-index (or set JOB_COMPLETION_INDEX)") }
+            guard i < total else { throw ValidationError("--worker-index: expected 0 ..< \(total) (--workers-total), got \(i)") }
+            guard runId != nil else { throw ValidationError("--workers-total: every worker needs the same --run-id") }
+        }
+        guard leaseSeconds >= 1, leaseSeconds.isFinite else { throw ValidationError("--lease-seconds: expected at least 1 second") }
         if let budget, budget < 1 { throw ValidationError("--budget: expected a positive number of configurations") }
         guard workers >= 1 else { throw ValidationError("--workers: expected at least 1") }
         if let runId, runId.isEmpty || !runId.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." }) {
@@ -66,6 +95,10 @@ struct DiscoverCommand: ParsableCommand {
 
     func run() throws {
         let cfg = try global.loadConfig()
+        if let status {
+            try show(DiscoveryStatus.of(run: status, store: try global.openStore(cfg, mustExist: true), nowMs: UTCTime.nowMs()))
+            return
+        }
         let searchSpace = try SearchSpace.load(path: space)
         let store = try global.openStore(cfg, mustExist: true)
         // The second plus four random hex digits: two runs started in the same second get distinct ids.
@@ -74,6 +107,8 @@ struct DiscoverCommand: ParsableCommand {
         var request = DiscoveryRequest(space: searchSpace, runId: String(id), seed: seed, budget: budget, from: try from.map(UTCTime.parse),
                                        to: try to.map(UTCTime.parse), workers: workers, featuresDirectory: sets.featuresDir, modelsDirectory: modelsDir)
         request.finalBacktest = StrategyBacktest.finalBacktest(catalog: try InstrumentCatalog.load(path: nil), config: cfg)
+        let leaseMs = Int64((leaseSeconds * 1000).rounded())
+        if let total = workersTotal, let i = try index() { request.shard = .index(i, of: total, leaseMs: leaseMs) } else { request.shard.leaseMs = leaseMs }
         let stop = StopFlag()
         let watching = stop.watch([SIGINT], message: "stopping after the models in progress (Ctrl-C again to quit now)…")
         defer { watching.forEach { $0.cancel() }; signal(SIGINT, SIG_DFL) }
@@ -117,6 +152,19 @@ struct DiscoverCommand: ParsableCommand {
                 print("saved as candidates: \(report.saved.map(\.name).joined(separator: ", ")) — see `mlbot strategies list`, reproduce with `mlbot backtest --strategy NAME`")
             }
         }
+    }
+
+    func show(_ s: DiscoveryStatus) throws {
+        if json { try JSONOutput.print(s); return }
+        print("run \(s.run_id): \(s.complete ? "complete, \(s.trials ?? 0) configurations ranked" : "in progress")")
+        var rungs = TextTable(["rung", "keys", "done", "held", "leases expired", "opened by", "completed by"],
+                              align: [.right, .right, .right, .right, .right, .left, .left])
+        for r in s.rungs { rungs.add([String(r.rung), String(r.keys), String(r.done), String(r.held), String(r.expired), r.opened_by, r.completed_by ?? ""]) }
+        rungs.print()
+        var workers = TextTable(["worker", "claimed", "done", "held", "leases expired", "released", "incarnations"],
+                                align: [.left, .right, .right, .right, .right, .right, .right])
+        for w in s.workers { workers.add([w.worker, String(w.claimed), String(w.done), String(w.held), String(w.expired), String(w.released), String(w.sessions)]) }
+        workers.print()
     }
 
     static func describe(_ r: FeatureRule) -> String {

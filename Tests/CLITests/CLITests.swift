@@ -15,11 +15,12 @@ struct CLI {
 
     struct Result { let status: Int32; let out: String; let err: String }
 
-    static func run(_ args: [String], in dir: URL? = nil) throws -> Result {
+    static func run(_ args: [String], in dir: URL? = nil, environment: [String: String] = [:]) throws -> Result {
         let p = Process()
         p.executableURL = binary
         p.arguments = args
         if let dir { p.currentDirectoryURL = dir }
+        if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
         // Files, not pipes: a run that writes more than a pipe's buffer to the stream not being read would block.
         let dir = try Fixtures.temporaryDirectory("cli-run")
         defer { try? FileManager.default.removeItem(at: dir) }

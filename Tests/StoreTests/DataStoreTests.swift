@@ -16,10 +16,10 @@ import Testing
         #expect(try store.foreignKeysEnabled())
         #expect(try store.synchronous() == 1)   // NORMAL by default
         #expect(try DataStore(path: store.path, durability: .full).synchronous() == 2)
-        #expect(try store.appliedMigrations() == ["v1-bars", "v2-models", "v3-strategies", "v4-ledger", "v5-lineage", "v6-service-events", "v7-per-bar-layout", "v8-control", "v9-jobs"])
+        #expect(try store.appliedMigrations() == ["v1-bars", "v2-models", "v3-strategies", "v4-ledger", "v5-lineage", "v6-service-events", "v7-per-bar-layout", "v8-control", "v9-jobs", "v10-discovery-shards"])
         // Reopening applies nothing new.
         let again = try DataStore(path: store.path)
-        #expect(try again.appliedMigrations() == ["v1-bars", "v2-models", "v3-strategies", "v4-ledger", "v5-lineage", "v6-service-events", "v7-per-bar-layout", "v8-control", "v9-jobs"])
+        #expect(try again.appliedMigrations() == ["v1-bars", "v2-models", "v3-strategies", "v4-ledger", "v5-lineage", "v6-service-events", "v7-per-bar-layout", "v8-control", "v9-jobs", "v10-discovery-shards"])
     }
 
     @Test func refusesASchemaFromANewerBinary() throws {
