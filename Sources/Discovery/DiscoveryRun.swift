@@ -165,7 +165,7 @@ public enum DiscoveryRun {
                 let context = EvaluationContext(space: space, set: set, runId: request.runId, rung: rung, bucketMs: bucketMs,
                                                 prepared: Dictionary(uniqueKeysWithValues: zip(space.symbols.map(\.name), prepared)))
                 let atRung = alive.count, before = workBefore, already = done.count
-                let claimed = ClaimedEvaluation(store: store, runId: request.runId, rung: rung, keys: alive, shard: request.shard,
+                let claimed = ClaimedEvaluation(store: store, runId: request.runId, rung: rung, keys: alive.filter { !done.contains($0) }, shard: request.shard,
                                                 session: session, clock: clock)
                 let stopped = try claimed.run(threads: request.workers, shouldStop: shouldStop,
                                               evaluate: { try candidates(for: $0, context: context) }) { finished in

@@ -63,7 +63,9 @@ extension DiscoveryRepository {
         }
     }
 
-    /// Claims the first of `keys` that is neither stored nor held. Open claims whose lease ran out,
+    /// Claims the first of `keys` that is neither done nor held. `keys` are those without stored
+    /// results when the worker reached the rung (results stored since were stored with their
+    /// claim closed as done, which is what this reads). Open claims whose lease ran out,
     /// and those of an earlier incarnation of the same worker (a restarted pod of the same index),
     /// are closed as expired first.
     public func claim(run: String, rung: Int, keys: [Int], worker: String, session: String, nowMs: Int64, leaseMs: Int64) throws -> ClaimAnswer {
@@ -72,8 +74,8 @@ extension DiscoveryRepository {
                 UPDATE discovery_claims SET outcome = 'expired', finished_ms = ?
                 WHERE run_id = ? AND rung = ? AND outcome IS NULL AND (lease_until_ms <= ? OR (worker = ? AND session <> ?))
                 """, arguments: [nowMs, run, rung, nowMs, worker, session])
-            var done = Set(try Int.fetchAll(db, sql: "SELECT DISTINCT key_index FROM discovery_candidates WHERE run_id = ? AND rung = ?", arguments: [run, rung]))
-            done.formUnion(try Int.fetchAll(db, sql: "SELECT key_index FROM discovery_claims WHERE run_id = ? AND rung = ? AND outcome = 'done'", arguments: [run, rung]))
+            // Claims only: the candidates table holds every return series, too much to scan per claim.
+            let done = Set(try Int.fetchAll(db, sql: "SELECT key_index FROM discovery_claims WHERE run_id = ? AND rung = ? AND outcome = 'done'", arguments: [run, rung]))
             let held = Set(try Int.fetchAll(db, sql: "SELECT key_index FROM discovery_claims WHERE run_id = ? AND rung = ? AND outcome IS NULL", arguments: [run, rung]))
             guard let key = keys.first(where: { !done.contains($0) && !held.contains($0) }) else {
                 return keys.allSatisfy(done.contains) ? .complete : .wait

@@ -14,7 +14,7 @@ import Store
 /// `mlbot-bench`: timings of the hot paths (run with `swift run -c release mlbot-bench [name…]`).
 @main
 struct Bench {
-    static let all = ["import", "synth", "dgemm", "features", "train", "backtest", "discover", "portfolio", "risk", "engine", "serve", "serve-bybit", "retrain", "report", "dashboard"]
+    static let all = ["import", "synth", "dgemm", "features", "train", "backtest", "discover", "portfolio", "risk", "engine", "serve", "serve-bybit", "retrain", "report", "dashboard", "shards"]
 
     static func main() {
         do { try run() } catch {
@@ -54,6 +54,7 @@ struct Bench {
         if names.contains("serve-bybit") { try serveBybit() }
         if names.contains("retrain") { try retrain() }
         if names.contains("report") { try report() }
+        if names.contains("shards") { try shards() }
         if names.contains("dashboard") { try dashboard() }
     }
 

@@ -35,9 +35,13 @@ import Testing
         try d.finish(b5, candidates: [Self.candidate(5)], nowMs: 1200)
         let claims = try d.claims(run: "r")
         #expect(claims.map(\.outcome) == ["expired", "done", nil])
+        #expect(try d.candidates(run: "r", rung: 0).map(\.keyIndex) == [3, 5])
         #expect(claims[0].finishedMs == 1000)
-        // Key 3 has results (a's), so the rung is complete though c still holds it.
-        #expect(try d.claim(run: "r", rung: 0, keys: [3, 5], worker: "b", session: "b1", nowMs: 1300, leaseMs: 1000) == .complete)
+        // Key 3's results are stored, but the rung waits for the claim that holds it (done is read
+        // from claims, not by scanning the results); c's commit completes it.
+        #expect(try d.claim(run: "r", rung: 0, keys: [3, 5], worker: "b", session: "b1", nowMs: 1300, leaseMs: 1000) == .wait)
+        try d.finish(c3, candidates: [Self.candidate(3)], nowMs: 1400)
+        #expect(try d.claim(run: "r", rung: 0, keys: [3, 5], worker: "b", session: "b1", nowMs: 1500, leaseMs: 1000) == .complete)
         #expect(try d.candidates(run: "r", rung: 0).map(\.keyIndex) == [3, 5])
     }
 
