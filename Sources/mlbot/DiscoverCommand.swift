@@ -21,7 +21,7 @@ struct DiscoverCommand: ParsableCommand {
             Successive halving trains every model on an early part of the bars first and only the best \
             on all of them. The top K are saved as strategies (status candidate) with their models.
 
-            Ctrl-C stops after the models in progress; everything evaluated is stored, and the same \
+            Ctrl-C (or SIGTERM) stops after the models in progress; everything evaluated is stored, and the same \
             command with the same --run-id resumes. A run is deterministic for its seed.
 
             Examples:
@@ -110,8 +110,9 @@ struct DiscoverCommand: ParsableCommand {
         let leaseMs = Int64((leaseSeconds * 1000).rounded())
         if let total = workersTotal, let i = try index() { request.shard = .index(i, of: total, leaseMs: leaseMs) } else { request.shard.leaseMs = leaseMs }
         let stop = StopFlag()
-        let watching = stop.watch([SIGINT], message: "stopping after the models in progress (Ctrl-C again to quit now)…")
-        defer { watching.forEach { $0.cancel() }; signal(SIGINT, SIG_DFL) }
+        // SIGTERM too: it is how Kubernetes (and systemd) stop a worker.
+        let watching = stop.watch([SIGINT, SIGTERM], message: "stopping after the models in progress (Ctrl-C again to quit now)…")
+        defer { watching.forEach { $0.cancel() }; signal(SIGINT, SIG_DFL); signal(SIGTERM, SIG_DFL) }
         let bar = UncheckedSendable(ProgressBar(label: "discover \(id)"))
         let lock = Mutex(())
         let outcome = try DiscoveryRun.run(request, store: store, progress: { p in

@@ -118,6 +118,32 @@ import Testing
         #expect(text.status == 0 && text.out.contains("leases expired") && text.out.contains("worker-0-of-3"), "\(text.out)")
     }
 
+    @Test func aWorkerStoppedWithSIGTERMFinishesItsModelHoldsNothingAndARestartCompletes() throws {
+        let dir = try Fixtures.temporaryDirectory("sharded-term")
+        let db = dir.appendingPathComponent("s.sqlite").path
+        #expect(try CLI.run(["data", "synth", "--db", db, "--days", "8"], in: dir).status == 0)
+        let spacePath = try Fixtures.write(Self.space, named: "space.yaml", in: dir)
+        let args = ["discover", "--db", db, "--features-dir", CLIDiscoverTests.features, "--space", spacePath, "--run-id", "t", "--json",
+                    "--workers", "1", "--workers-total", "2", "--worker-index", "1"]
+        let worker = try Spawned(args, in: dir, label: "w1")
+        let store = try DataStore(path: db, mustExist: true)
+        var signalled = false
+        for _ in 0..<3000 where !signalled {
+            if ((try? store.discovery.claims(run: "t")) ?? []).contains(where: { $0.outcome == "done" }) { worker.signal(SIGTERM); signalled = true } else { usleep(10_000) }
+        }
+        try #require(signalled, "the worker never finished a key")
+        let stopped = worker.wait()
+        #expect(stopped.status == 130 && stopped.err.contains("resume with"), "\(stopped.status) \(stopped.err)")
+        let claims = try store.discovery.claims(run: "t")
+        #expect(claims.allSatisfy { $0.outcome == "done" }, "a stopped worker finishes what it holds: \(claims.map(\.outcome))")
+        #expect(try store.discovery.run("t")?.complete == false)
+        // The same worker again (worker 0 never came): it takes the rest and completes the run.
+        let again = try CLI.run(args, in: dir)
+        #expect(again.status == 0, "\(again.err)")
+        let o = try JSONSerialization.jsonObject(with: Data(again.out.utf8)) as? [String: Any] ?? [:]
+        #expect(o["resumed"] as? Bool == true && o["evaluated_per_rung"] as? [Int] == [18 * 8, 9 * 8])
+    }
+
     @Test func badShardOptionsAreRefusedBeforeAnythingRuns() throws {
         let dir = try Fixtures.temporaryDirectory("shard-options")
         for (extra, env, message) in [(["--workers-total", "3", "--worker-index", "3", "--run-id", "x"], [String: String](), "expected 0 ..< 3"),
