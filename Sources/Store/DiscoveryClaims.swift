@@ -48,10 +48,12 @@ extension DiscoveryRepository {
     /// worker trains the same keys whoever did the halving).
     public func openRung(run: String, rung: Int, keys: [Int], worker: String, nowMs: Int64) throws -> [Int] {
         try immediate { db in
-            try db.execute(sql: "INSERT OR IGNORE INTO discovery_rungs (run_id, rung, keys, opened_ms, opened_by) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [run, rung, keys.map(String.init).joined(separator: ","), nowMs, worker])
-            let text = try String.fetchOne(db, sql: "SELECT keys FROM discovery_rungs WHERE run_id = ? AND rung = ?", arguments: [run, rung]) ?? ""
-            return Self.keys(text)
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM discovery_rungs WHERE run_id = ? AND rung = ?", arguments: [run, rung]) == nil {
+                try db.execute(sql: "INSERT INTO discovery_rungs (run_id, rung, opened_ms, opened_by) VALUES (?, ?, ?, ?)", arguments: [run, rung, nowMs, worker])
+                let insert = try db.cachedStatement(sql: "INSERT INTO discovery_rung_keys (run_id, rung, key_index) VALUES (?, ?, ?)")
+                for k in Set(keys) { try insert.execute(arguments: [run, rung, k]) }
+            }
+            return try Self.rungKeys(db, run: run, rung: rung)
         }
     }
 
@@ -124,7 +126,7 @@ extension DiscoveryRepository {
     public func rungs(run: String) throws -> [RungRecord] {
         try pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM discovery_rungs WHERE run_id = ? ORDER BY rung", arguments: [run]).map {
-                RungRecord(rung: $0["rung"], keys: Self.keys($0["keys"]), openedMs: $0["opened_ms"], openedBy: $0["opened_by"],
+                RungRecord(rung: $0["rung"], keys: try Self.rungKeys(db, run: run, rung: $0["rung"]), openedMs: $0["opened_ms"], openedBy: $0["opened_by"],
                            completedMs: $0["completed_ms"], completedBy: $0["completed_by"])
             }
         }
@@ -141,7 +143,9 @@ extension DiscoveryRepository {
         }
     }
 
-    static func keys(_ text: String) -> [Int] { text.split(separator: ",").compactMap { Int($0) } }
+    static func rungKeys(_ db: Database, run: String, rung: Int) throws -> [Int] {
+        try Int.fetchAll(db, sql: "SELECT key_index FROM discovery_rung_keys WHERE run_id = ? AND rung = ? ORDER BY key_index", arguments: [run, rung])
+    }
 
     /// A write transaction that takes SQLite's write lock at its start: a claim reads then writes,
     /// and a deferred transaction would fail instead of waiting when another process wrote between.

@@ -426,7 +426,7 @@ enum Schema {
                 """)
         }
         m.registerMigration("v10-discovery-shards") { db in
-            // Discovery sharded over processes: each rung's model keys (written once, by the worker
+            // Discovery sharded over processes: each rung and its model keys (written once, by the worker
             // that found the rung before it complete: the halving), and every claim a worker took on
             // a key with its lease. At most one open claim per key, enforced here rather than trusted
             // to the workers; a dead worker's claim is closed as expired when another takes the key.
@@ -434,12 +434,19 @@ enum Schema {
                 CREATE TABLE discovery_rungs (
                     run_id       TEXT    NOT NULL REFERENCES discovery_runs(run_id) ON DELETE CASCADE,
                     rung         INTEGER NOT NULL,
-                    keys         TEXT    NOT NULL,
                     opened_ms    INTEGER NOT NULL,
                     opened_by    TEXT    NOT NULL,
                     completed_ms INTEGER,
                     completed_by TEXT,
                     PRIMARY KEY (run_id, rung)
+                ) WITHOUT ROWID;
+                -- One row per key: what PostgreSQL's workers lock (FOR UPDATE SKIP LOCKED) to claim one.
+                CREATE TABLE discovery_rung_keys (
+                    run_id    TEXT    NOT NULL,
+                    rung      INTEGER NOT NULL,
+                    key_index INTEGER NOT NULL,
+                    PRIMARY KEY (run_id, rung, key_index),
+                    FOREIGN KEY (run_id, rung) REFERENCES discovery_rungs(run_id, rung) ON DELETE CASCADE
                 ) WITHOUT ROWID;
                 CREATE TABLE discovery_claims (
                     id             INTEGER PRIMARY KEY,
