@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // System libraries (module maps + header shims).
@@ -33,6 +34,8 @@ let package = Package(
         .target(name: "Market", dependencies: ["NumericKit"]),
         .target(name: "ConfigFormat", dependencies: ["Market", .product(name: "Yams", package: "Yams")]),
         .target(name: "Store", dependencies: ["Market", "CSQLite", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "PostgresStore", dependencies: ["Market", "Store", .product(name: "PostgresNIO", package: "postgres-nio"),
+                                                      .product(name: "Logging", package: "swift-log")]),
         .target(name: "Exchange", dependencies: ["Market", "Hashing", "CCurl",
                                            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                                            .product(name: "Logging", package: "swift-log")]),
@@ -85,6 +88,7 @@ let package = Package(
         .testTarget(name: "HashingTests", dependencies: ["Hashing", "TestSupport"]),
         .testTarget(name: "MarketTests", dependencies: ["Market", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Market", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "PostgresStoreTests", dependencies: ["PostgresStore", "Store", "Market", "TestSupport"]),
         .testTarget(name: "ExchangeTests", dependencies: ["Exchange", "FakeBybit", "Market", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "Store", "Market", "NumericKit", "Exchange", "FakeBybit", "TestSupport"]),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "Features", "NumericKit", "Market", "MarketData", "Store", "TestSupport"]),

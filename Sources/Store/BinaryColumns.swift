@@ -2,8 +2,8 @@ import Foundation
 
 /// Equal-length numeric columns packed into one little-endian blob: an Int64 time column then
 /// Double columns. Long per-bar series are stored this way instead of a row per bar.
-enum BinaryColumns {
-    static func encode(time: [Int64], _ columns: [[Double]]) -> Data {
+public enum BinaryColumns {
+    public static func encode(time: [Int64], _ columns: [[Double]]) -> Data {
         var data = Data(capacity: time.count * 8 * (1 + columns.count))
         for t in time { withUnsafeBytes(of: t.littleEndian) { data.append(contentsOf: $0) } }
         for column in columns {
@@ -14,7 +14,7 @@ enum BinaryColumns {
     }
 
     /// Nil when the blob's size does not match `count` rows of 1 + `columns` columns.
-    static func decode(_ blob: Data, count: Int, columns: Int) -> (time: [Int64], columns: [[Double]])? {
+    public static func decode(_ blob: Data, count: Int, columns: Int) -> (time: [Int64], columns: [[Double]])? {
         guard blob.count == count * 8 * (1 + columns) else { return nil }
         var time = [Int64](repeating: 0, count: count)
         var out = [[Double]](repeating: [Double](repeating: 0, count: count), count: columns)

@@ -6,6 +6,8 @@ public struct DiscoveryClaim: Sendable, Equatable {
     public let id: Int64
     public let rung: Int
     public let keyIndex: Int
+
+    public init(id: Int64, rung: Int, keyIndex: Int) { self.id = id; self.rung = rung; self.keyIndex = keyIndex }
 }
 
 /// What asking for work at a rung gives.
@@ -29,6 +31,11 @@ public struct ClaimRecord: Sendable, Equatable {
     public let finishedMs: Int64?
     /// nil while held; then `done`, `expired` (its worker stopped renewing) or `released` (stopped on request).
     public let outcome: String?
+
+    public init(id: Int64, rung: Int, keyIndex: Int, worker: String, session: String, claimedMs: Int64, leaseUntilMs: Int64, finishedMs: Int64?, outcome: String?) {
+        self.id = id; self.rung = rung; self.keyIndex = keyIndex; self.worker = worker; self.session = session
+        self.claimedMs = claimedMs; self.leaseUntilMs = leaseUntilMs; self.finishedMs = finishedMs; self.outcome = outcome
+    }
 }
 
 /// One rung's model keys and who opened and completed it.
