@@ -16,7 +16,6 @@ enum MaxSharpe {
     }
 
     static func solve(covariance: Matrix, mu: [Double], riskFree: Double, lower: [Double], upper: [Double], grossLeverage: Double? = nil) throws -> Result {
-        let n = mu.count
         guard (mu.max() ?? -.infinity) > riskFree else {
             throw PortfolioError("no asset's expected return exceeds the risk-free rate (\(riskFree)): the maximum-Sharpe portfolio does not exist")
         }
