@@ -193,15 +193,18 @@ public enum DiscoveryRun {
                                    maxCorrelation: settings.maxCorrelation)
         let finishing = ClaimedEvaluation(store: store, runId: request.runId, rung: rungs, keys: [Self.finishKey], shard: request.shard,
                                           session: session, clock: clock)
+        let savedHere = Mutex<[StrategyRecord]?>(nil)
         let stopped = try finishing.run(threads: 1, shouldStop: shouldStop, evaluate: { _ in
             if try store.discovery.run(request.runId)?.complete != true {
                 try store.discovery.complete(run: request.runId, trials: ranking.trials, ranking: ranking.candidates, finishedMs: clock())
             }
-            _ = try saveTop(ranking, request: request, set: set, data: data, trials: ranking.trials, store: store)
+            let saved = try saveTop(ranking, request: request, set: set, data: data, trials: ranking.trials, store: store)
+            savedHere.withLock { $0 = saved }
             return []
         }, finished: { _ in })
         if stopped { return .interrupted(modelsDone: try store.discovery.candidates(run: request.runId).count / max(1, variants.count)) }
-        let saved = try saveTop(ranking, request: request, set: set, data: data, trials: ranking.trials, store: store)
+        // A worker that did not save them reads what the one that did stored (saveTop keeps existing strategies).
+        let saved = try savedHere.withLock { $0 } ?? saveTop(ranking, request: request, set: set, data: data, trials: ranking.trials, store: store)
         let savedNames = Dictionary(uniqueKeysWithValues: saved.map { ($0.rank!, $0.name) })
         let barsPerYear = space.interval.barsPerYear
         let entries = try ranking.ranked.map { c -> DiscoveryReport.Entry in

@@ -374,6 +374,16 @@ extension Bench {
         return Double(usage.ru_maxrss) / 1024
     }
 
+    /// A size a benchmark reads from the environment (to run it smaller or larger), else its default.
+    static func setting(_ name: String, _ fallback: Int) -> Int { Int(ProcessInfo.processInfo.environment[name] ?? "") ?? fallback }
+
+    /// A new folder for one benchmark's stores and files (the caller removes it).
+    static func scratchDirectory(_ label: String) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mlbot-bench-\(label)-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
     /// The `mlbot` built beside this bench (same build folder), if there is one: the benchmarks
     /// that measure the service or a job as a separate process start it.
     static func siblingMlbot() -> URL? {

@@ -17,10 +17,9 @@ extension Bench {
     /// one-minute bars, run with costs and again without (as the report does), figures, page
     /// rendered with thinned charts; the file's size and how many points its equity line keeps.
     static func report() throws {
-        let n = Int(ProcessInfo.processInfo.environment["MLBOT_BENCH_REPORT_BARS"] ?? "") ?? 500_000
+        let n = setting("MLBOT_BENCH_REPORT_BARS", 500_000)
         print("Report: tearsheet of a \(n)-bar backtest (EMA-cross rule on 1-minute ETHUSDT, fees and slippage)")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mlbot-bench-report-\(getpid())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try scratchDirectory("report")
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = try DataStore(path: dir.appendingPathComponent("s.sqlite").path)
         _ = try SyntheticData.generate(SyntheticMarket.Config(symbols: [try Symbol("BTCUSDT"), try Symbol("ETHUSDT")], interval: .oneMinute, start: 1_704_067_200_000, bars: n, seed: 3),
@@ -60,10 +59,9 @@ extension Bench {
     /// bar-times, five fresh tabs each time navigation start → charts drawn, and the page weight
     /// (the page plus its data, as transferred).
     static func dashboard() throws {
-        let bars = Int(ProcessInfo.processInfo.environment["MLBOT_BENCH_DASHBOARD_BARS"] ?? "") ?? 120_000
+        let bars = setting("MLBOT_BENCH_DASHBOARD_BARS", 120_000)
         print("Dashboard: first render in headless Chromium of a replaying service (9 strategies, 3 symbols)")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mlbot-bench-dashboard-\(getpid())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try scratchDirectory("dashboard")
         defer { try? FileManager.default.removeItem(at: dir) }
         let (store, names) = try serveFixture(dir: dir, bars: bars)
         guard let mlbot = siblingMlbot() else { throw BenchError("build the mlbot product next to mlbot-bench (swift build -c release --product mlbot)") }

@@ -18,11 +18,10 @@ extension Bench {
     /// process under `nice -n 10` (the `mlbot` binary next to this one; without it, on a thread of
     /// this process at nice 10). Run from the repository root (reads features/).
     static func retrain() throws {
-        let replayBars = Int(ProcessInfo.processInfo.environment["MLBOT_BENCH_RETRAIN_BARS"] ?? "") ?? 20_000
+        let replayBars = setting("MLBOT_BENCH_RETRAIN_BARS", 20_000)
         let days = 97
         print("Retrain: 3 logistic model strategies, \(days) days of 1-minute bars each (90 training, 7 holdout), champion vs challenger")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mlbot-bench-retrain-\(getpid())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try scratchDirectory("retrain")
         defer { try? FileManager.default.removeItem(at: dir) }
         let db = dir.appendingPathComponent("s.sqlite").path
         let store = try DataStore(path: db)

@@ -15,10 +15,9 @@ extension Bench {
     /// strategies over `MLBOT_BENCH_SERVE_BARS` (default 1,000,000) one-minute bar-times of
     /// synthetic data in a temporary SQLite store. Run from the repository root (reads features/).
     static func serve() throws {
-        let n = Int(ProcessInfo.processInfo.environment["MLBOT_BENCH_SERVE_BARS"] ?? "") ?? 1_000_000
+        let n = setting("MLBOT_BENCH_SERVE_BARS", 1_000_000)
         print("Serve: paper service, replay feed at full speed, one SQLite transaction per bar-time, \(n) bar-times, 3 symbols × 3 strategies")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mlbot-bench-serve-\(getpid())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try scratchDirectory("serve")
         defer { try? FileManager.default.removeItem(at: dir) }
         let (store, names) = try serveFixture(dir: dir, bars: n)
         var config = MlbotConfig.builtIn()
@@ -74,10 +73,9 @@ extension Bench {
     /// three confirmed candles pushed over the WebSocket, then the time until that bar-time's
     /// outcome is committed (`MLBOT_BENCH_BYBIT_BARS`, default 3,000 bar-times, one at a time).
     static func serveBybit() throws {
-        let n = Int(ProcessInfo.processInfo.environment["MLBOT_BENCH_BYBIT_BARS"] ?? "") ?? 3_000
+        let n = setting("MLBOT_BENCH_BYBIT_BARS", 3_000)
         print("Serve, bybit feed: fake server's confirmed candle → outcome committed, \(n) bar-times, 3 symbols × 3 strategies")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mlbot-bench-bybit-\(getpid())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try scratchDirectory("bybit")
         defer { try? FileManager.default.removeItem(at: dir) }
         let (store, names) = try serveFixture(dir: dir, bars: 2 * 1440 + n)
         let step: Int64 = 60_000

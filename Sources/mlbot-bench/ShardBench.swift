@@ -10,10 +10,9 @@ extension Bench {
     /// with one each on one store, and as one process with two threads; then the store's cost per
     /// model key (claim + the commit of its candidates with the claim closed).
     static func shards() throws {
-        let bars = Int(ProcessInfo.processInfo.environment["MLBOT_BENCH_SHARD_BARS"] ?? "") ?? 100_000
+        let bars = setting("MLBOT_BENCH_SHARD_BARS", 100_000)
         guard let mlbot = siblingMlbot() else { throw BenchError("build the mlbot product next to mlbot-bench (swift build -c release --product mlbot)") }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mlbot-bench-shards-\(getpid())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try scratchDirectory("shards")
         defer { try? FileManager.default.removeItem(at: dir) }
         let seed = dir.appendingPathComponent("seed.sqlite")
         do {
