@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "Market", dependencies: ["NumericKit"]),
         .target(name: "ConfigFormat", dependencies: ["Market", .product(name: "Yams", package: "Yams")]),
         .target(name: "Store", dependencies: ["Market", "CSQLite", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "PostgresStore", dependencies: ["Market", "Store", .product(name: "PostgresNIO", package: "postgres-nio"),
+        .target(name: "PostgresStore", dependencies: ["Market", "Store", "Hashing", .product(name: "PostgresNIO", package: "postgres-nio"),
                                                       .product(name: "Logging", package: "swift-log")]),
         .target(name: "Exchange", dependencies: ["Market", "Hashing", "CCurl",
                                            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
@@ -61,7 +61,7 @@ let package = Package(
 
         // Executables: thin fronts.
         .executableTarget(name: "mlbot", dependencies: [
-            "ConfigFormat", "MarketData", "Store", "Market", "Exchange", "Features", "Learning", "NumericKit", "Backtest", "Discovery", "Portfolio", "Risk", "Engine", "Control", "Reports",
+            "ConfigFormat", "MarketData", "Store", "Market", "Exchange", "Features", "Learning", "NumericKit", "Backtest", "Discovery", "Portfolio", "Risk", "Engine", "Control", "Reports", "PostgresStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -87,7 +87,7 @@ let package = Package(
         .testTarget(name: "NumericKitTests", dependencies: ["NumericKit", "TestSupport"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing", "TestSupport"]),
         .testTarget(name: "MarketTests", dependencies: ["Market", "TestSupport"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Market", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "PostgresStore", "Market", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "PostgresStoreTests", dependencies: ["PostgresStore", "Store", "Market", "TestSupport"]),
         .testTarget(name: "ExchangeTests", dependencies: ["Exchange", "FakeBybit", "Market", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "Store", "Market", "NumericKit", "Exchange", "FakeBybit", "TestSupport"]),
@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Market", "MarketData", "NumericKit", "TestSupport"]),
         // Runs the built `mlbot` binary as a user would (the dependency makes `swift test` build it).
         .testTarget(name: "CLITests", dependencies: ["mlbot", "TestSupport", "Browser", "FakeBybit", "Market", "Store", "NumericKit", "Control", "Engine",
-                                          .product(name: "Logging", package: "swift-log")]),
+                                          .product(name: "Logging", package: "swift-log"), "PostgresStore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -8,7 +8,7 @@ import Synchronization
 /// commit with its claim closed, in one transaction. Returns when every key of the rung is stored
 /// (by anyone), or when stopped on request.
 struct ClaimedEvaluation {
-    let store: DataStore
+    let store: any ResearchStore
     let runId: String
     let rung: Int
     let keys: [Int]
@@ -66,12 +66,12 @@ final class LeaseKeeper: Sendable {
     private let done = DispatchSemaphore(value: 0)
     private let wake = DispatchSemaphore(value: 0)
 
-    init(store: DataStore, leaseMs: Int64, clock: @escaping @Sendable () -> Int64) {
+    init(store: any ResearchStore, leaseMs: Int64, clock: @escaping @Sendable () -> Int64) {
         let every = max(0.05, Double(leaseMs) / 3000)
         Thread.detachNewThread { [self] in renewals(store: store, leaseMs: leaseMs, every: every, clock: clock) }
     }
 
-    private func renewals(store: DataStore, leaseMs: Int64, every: Double, clock: @Sendable () -> Int64) {
+    private func renewals(store: any ResearchStore, leaseMs: Int64, every: Double, clock: @Sendable () -> Int64) {
         while true {
             _ = wake.wait(timeout: .now() + every)
             let (ids, stopped) = held.withLock { ($0.ids, $0.stopped) }

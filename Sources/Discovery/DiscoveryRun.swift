@@ -94,7 +94,7 @@ public enum DiscoveryOutcome: Sendable {
 /// an uninterrupted one.
 public enum DiscoveryRun {
 
-    public static func run(_ request: DiscoveryRequest, store: DataStore, progress: @escaping @Sendable (DiscoveryProgress) -> Void = { _ in },
+    public static func run(_ request: DiscoveryRequest, store: any ResearchStore, progress: @escaping @Sendable (DiscoveryProgress) -> Void = { _ in },
                            shouldStop: @escaping @Sendable () -> Bool = { false }) throws -> DiscoveryOutcome {
         let space = request.space, settings = space.settings
         let set = try FeatureSet.named(space.featureSet, in: request.featuresDirectory)
@@ -174,7 +174,7 @@ public enum DiscoveryRun {
                                                fraction: (before + Double(count) * f) / totalWork))
                 }
                 if stopped {
-                    let total = try store.discovery.candidates(run: request.runId).count / max(1, variants.count)
+                    let total = try store.discovery.candidates(run: request.runId, rung: nil).count / max(1, variants.count)
                     return .interrupted(modelsDone: total)
                 }
             }
@@ -189,8 +189,9 @@ public enum DiscoveryRun {
 
         // Ranking is a function of the stored results, so every worker computes the same; saving
         // the top K (retraining, registering models) is done once, by the worker holding this claim.
-        let ranking = Ranking.rank(try store.discovery.candidates(run: request.runId), finalRung: rungs - 1, minTrades: settings.minTrades,
+        let ranking = Ranking.rank(try store.discovery.candidates(run: request.runId, rung: nil), finalRung: rungs - 1, minTrades: settings.minTrades,
                                    maxCorrelation: settings.maxCorrelation)
+        _ = try store.discovery.openRung(run: request.runId, rung: rungs, keys: [Self.finishKey], worker: worker, nowMs: clock())
         let finishing = ClaimedEvaluation(store: store, runId: request.runId, rung: rungs, keys: [Self.finishKey], shard: request.shard,
                                           session: session, clock: clock)
         let savedHere = Mutex<[StrategyRecord]?>(nil)
@@ -202,7 +203,7 @@ public enum DiscoveryRun {
             savedHere.withLock { $0 = saved }
             return []
         }, finished: { _ in })
-        if stopped { return .interrupted(modelsDone: try store.discovery.candidates(run: request.runId).count / max(1, variants.count)) }
+        if stopped { return .interrupted(modelsDone: try store.discovery.candidates(run: request.runId, rung: nil).count / max(1, variants.count)) }
         // A worker that did not save them reads what the one that did stored (saveTop keeps existing strategies).
         let saved = try savedHere.withLock { $0 } ?? saveTop(ranking, request: request, set: set, data: data, trials: ranking.trials, store: store)
         let savedNames = Dictionary(uniqueKeysWithValues: saved.map { ($0.rank!, $0.name) })
@@ -280,7 +281,7 @@ public enum DiscoveryRun {
     /// same deterministic evaluation), its model registered under the strategy's name, its
     /// out-of-sample backtest stored. Strategies already saved by this run are kept as they are.
     static func saveTop(_ ranking: Ranking.Outcome, request: DiscoveryRequest, set: FeatureSet, data: [LoadedSeries],
-                        trials: Int, store: DataStore) throws -> [StrategyRecord] {
+                        trials: Int, store: any ResearchStore) throws -> [StrategyRecord] {
         let space = request.space
         var prepared: [String: PreparedSeries] = [:]
         var saved: [StrategyRecord] = []
@@ -314,7 +315,7 @@ public enum DiscoveryRun {
                 featureHash: set.contentHash, definition: spec.yaml, dataFromMs: d.fromMs, dataToMs: d.series.openTime.last,
                 runId: request.runId, rank: c.rank, trials: trials, dsr: c.dsr, psr: c.psr, sharpe: result.metrics.sharpe,
                 trades: result.metrics.trades, modelName: model?.name, modelVersion: model?.version, createdMs: UTCTime.nowMs())
-            try store.strategies.save(record, reason: String(format: "found by discovery run %@: rank %d of %d trials, deflated Sharpe %.4f",
+            try store.strategies.save(record, replace: false, reason: String(format: "found by discovery run %@: rank %d of %d trials, deflated Sharpe %.4f",
                                                              request.runId, c.rank!, trials, c.dsr ?? .nan))
             try store.backtests.save(try BacktestStorage.record(result, psr: psr, strategy: name))
             saved.append(try store.strategies.get(name))

@@ -33,13 +33,14 @@ public struct DiscoveryStatus: Sendable, Encodable {
     public let rungs: [Rung]
     public let workers: [Worker]
 
-    public static func of(run id: String, store: DataStore, nowMs: Int64) throws -> DiscoveryStatus {
-        guard let run = try store.discovery.run(id) else { throw Failure(.notFound, "no discovery run '\(id)' in \(store.path) (see `mlbot discover --help`)") }
+    public static func of(run id: String, store: any ResearchStore, nowMs: Int64) throws -> DiscoveryStatus {
+        guard let run = try store.discovery.run(id) else { throw Failure(.notFound, "no discovery run '\(id)' in \(store.location) (see `mlbot discover --help`)") }
         let claims = try store.discovery.claims(run: id), done = try store.discovery.doneKeys(run: id)
         func open(_ c: ClaimRecord) -> Bool { c.outcome == nil && c.leaseUntilMs > nowMs }
         // A lease that ran out is expired even before another worker closes it.
         func expired(_ c: ClaimRecord) -> Bool { c.outcome == "expired" || (c.outcome == nil && c.leaseUntilMs <= nowMs) }
-        let rungs = try store.discovery.rungs(run: id).map { r in
+        // The run's finishing claim (the top K saved once) has a rung of its own, not one of the search.
+        let rungs = try store.discovery.rungs(run: id).filter { $0.keys != [DiscoveryRun.finishKey] }.map { r in
             let here = claims.filter { $0.rung == r.rung }
             return Rung(rung: r.rung, keys: r.keys.count, done: r.keys.filter { (done[r.rung] ?? []).contains($0) }.count,
                         held: here.filter(open).count, expired: here.filter(expired).count, opened_by: r.openedBy, completed_by: r.completedBy)

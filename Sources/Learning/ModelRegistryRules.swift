@@ -32,7 +32,7 @@ public struct ModelReference: Sendable, Equatable, CustomStringConvertible {
 public enum ModelRegistryRules {
     /// Makes `name@version` active after loading its artifact (a model that cannot load is never activated).
     @discardableResult
-    public static func promote(_ store: DataStore, name: String, version: Int) throws -> ModelEntry {
+    public static func promote(_ store: any ResearchStore, name: String, version: Int) throws -> ModelEntry {
         let entry = try store.models.entry(name, version: version)
         _ = try ModelArtifact.load(URL(fileURLWithPath: entry.path))
         try store.models.promote(name, version: version)
@@ -41,8 +41,8 @@ public enum ModelRegistryRules {
 
     /// Activates the newest version older than the active one, after checking that it loads.
     @discardableResult
-    public static func rollback(_ store: DataStore, name: String) throws -> ModelEntry {
-        let current = try store.models.entry(name)
+    public static func rollback(_ store: any ResearchStore, name: String) throws -> ModelEntry {
+        let current = try store.models.entry(name, version: nil)
         guard let previous = try store.models.list(name: name).filter({ $0.version < current.version }).last else {
             throw ModelRegistryError.noEarlierVersion(name)
         }
@@ -51,10 +51,10 @@ public enum ModelRegistryRules {
 
     /// Removes an inactive version that no paper or live strategy trades, then its files.
     @discardableResult
-    public static func delete(_ store: DataStore, name: String, version: Int) throws -> ModelEntry {
+    public static func delete(_ store: any ResearchStore, name: String, version: Int) throws -> ModelEntry {
         let entry = try store.models.entry(name, version: version)
         guard !entry.active else { throw ModelRegistryError.deletingActive("\(name)@\(version)") }
-        let users = try store.strategies.list().filter {
+        let users = try store.strategies.list(status: nil).filter {
             ($0.status == .paper || $0.status == .live) && $0.modelName == name && $0.modelVersion == version
         }
         if let user = users.first {

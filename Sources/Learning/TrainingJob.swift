@@ -41,7 +41,7 @@ public struct TrainingJob: Sendable {
         public let entry: ModelEntry
     }
 
-    public func run(store: DataStore, progress: (FoldReport) -> Void = { _ in }) throws -> Outcome {
+    public func run(store: any ResearchStore, progress: (FoldReport) -> Void = { _ in }) throws -> Outcome {
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." }) else {
             throw Failure(.badInput, "model name '\(name)': use letters, digits, '_', '-' or '.'")
         }
@@ -62,7 +62,7 @@ public struct TrainingJob: Sendable {
 
     /// Writes a trained model as the next version of `name` (artifact under models/, registry
     /// entry): the second half of `run`, also used by discovery for the strategies it saves.
-    public func save(_ report: TrainReport, firstMs: Int64, lastMs: Int64, samples: Int, store: DataStore) throws -> Outcome {
+    public func save(_ report: TrainReport, firstMs: Int64, lastMs: Int64, samples: Int, store: any ResearchStore) throws -> Outcome {
         let version = try store.models.nextVersion(name)
         let directory = URL(fileURLWithPath: modelsDirectory).appendingPathComponent(name).appendingPathComponent(String(version))
         var hyper = spec.hyperparameters

@@ -26,17 +26,17 @@ public struct LoadedSeries: Sendable {
 
 /// The one series loader (see `LoadedSeries`).
 public enum SeriesLoader {
-    public static func load(_ store: DataStore, symbol: Symbol, interval: Interval, reference: Symbol?, from: Int64?, to: Int64?) throws -> LoadedSeries {
+    public static func load(_ store: any ResearchStore, symbol: Symbol, interval: Interval, reference: Symbol?, from: Int64?, to: Int64?) throws -> LoadedSeries {
         let series = try store.bars.series(symbol: symbol, interval: interval, from: nil, to: to)
         let fromIndex = from.map { f in series.openTime.firstIndex { $0 >= f } ?? series.count } ?? 0
         guard let first = series.openTime.first, let last = series.openTime.last, fromIndex < series.count else {
             let range = "\(from.map(UTCTime.iso) ?? "the first bar") … \(to.map(UTCTime.iso) ?? "the last bar")"
-            throw Failure(.notFound, "no \(symbol.name) \(interval.name) bars in \(store.path) over \(range)")
+            throw Failure(.notFound, "no \(symbol.name) \(interval.name) bars in \(store.location) over \(range)")
         }
         let ref = try reference.map { r -> BarSeries in
             let s = try store.bars.series(symbol: r, interval: interval, from: first, to: last)
             guard !s.isEmpty else {
-                throw Failure(.notFound, "\(symbol.name) \(interval.name) features: the set needs reference \(r.name) \(interval.name) bars over \(UTCTime.iso(first)) … \(UTCTime.iso(last)); none in \(store.path)")
+                throw Failure(.notFound, "\(symbol.name) \(interval.name) features: the set needs reference \(r.name) \(interval.name) bars over \(UTCTime.iso(first)) … \(UTCTime.iso(last)); none in \(store.location)")
             }
             return s
         }

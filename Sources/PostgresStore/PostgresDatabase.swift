@@ -67,6 +67,11 @@ public final class PostgresDatabase: Sendable {
         try described { try Self.blocking { [client] in try await client.query(query).collect() } }
     }
 
+    /// A statement written out whole (no parameters), its rows dropped.
+    func execute(_ sql: String) throws {
+        _ = try rows(PostgresQuery(unsafeSQL: sql))
+    }
+
     /// PSQLError hides the server's message from its description; mlbot's errors say it.
     func described<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let e as PSQLError { throw Failure(.internal, "\(address): \(Self.reason(e))") }

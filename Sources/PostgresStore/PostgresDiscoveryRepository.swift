@@ -154,3 +154,47 @@ public struct PostgresDiscoveryRepository: Sendable {
         }
     }
 }
+
+extension PostgresDiscoveryRepository: ResearchDiscovery {
+    public func runs() throws -> [DiscoveryRunRecord] {
+        try db.rows("SELECT run_id FROM discovery_runs ORDER BY created_ms, run_id").compactMap { try run($0.decode(String.self)) }
+    }
+
+    public func complete(run: String, trials: Int, ranking: [CandidateRecord], finishedMs: Int64) throws {
+        try db.transaction { conn in
+            for c in ranking {
+                _ = try await conn.query("""
+                    UPDATE discovery_candidates SET dsr = \(c.dsr), psr = \(c.psr), rank = \(c.rank), note = \(c.note)
+                    WHERE run_id = \(run) AND rung = \(c.rung) AND key_index = \(c.keyIndex) AND variant = \(c.variant)
+                    """, logger: Self.log)
+            }
+            _ = try await conn.query("UPDATE discovery_runs SET status = 'complete', trials = \(trials), finished_ms = \(finishedMs) WHERE run_id = \(run)",
+                                     logger: Self.log)
+        }
+    }
+
+    public func completeRung(run: String, rung: Int, worker: String, nowMs: Int64) throws {
+        _ = try db.rows("""
+            UPDATE discovery_rungs SET completed_ms = \(nowMs), completed_by = \(worker) WHERE run_id = \(run) AND rung = \(rung) AND completed_ms IS NULL
+            """)
+    }
+
+    public func rungs(run: String) throws -> [RungRecord] {
+        let keys = Dictionary(grouping: try db.rows("SELECT rung, key_index FROM discovery_rung_keys WHERE run_id = \(run) ORDER BY rung, key_index").map {
+            try $0.decode((Int, Int).self)
+        }, by: \.0)
+        return try db.rows("SELECT rung, opened_ms, opened_by, completed_ms, completed_by FROM discovery_rungs WHERE run_id = \(run) ORDER BY rung").map { row in
+            let (rung, opened, by, completed, completedBy) = try row.decode((Int, Int64, String, Int64?, String?).self)
+            return RungRecord(rung: rung, keys: (keys[rung] ?? []).map(\.1), openedMs: opened, openedBy: by, completedMs: completed, completedBy: completedBy)
+        }
+    }
+
+    public func doneKeys(run: String) throws -> [Int: Set<Int>] {
+        var out: [Int: Set<Int>] = [:]
+        for row in try db.rows("SELECT DISTINCT rung, key_index FROM discovery_candidates WHERE run_id = \(run)") {
+            let (rung, key) = try row.decode((Int, Int).self)
+            out[rung, default: []].insert(key)
+        }
+        return out
+    }
+}

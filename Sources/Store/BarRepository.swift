@@ -31,6 +31,11 @@ public struct BarCoverage: Equatable, Sendable, Codable {
     public let missingBars: Int
     /// Runs of consecutive missing bars.
     public let gaps: Int
+
+    public init(symbol: String, interval: String, first: Int64, last: Int64, bars: Int, missingBars: Int, gaps: Int) {
+        self.symbol = symbol; self.interval = interval; self.first = first; self.last = last
+        self.bars = bars; self.missingBars = missingBars; self.gaps = gaps
+    }
 }
 
 /// Bars keyed by (symbol, interval, open time); every write is idempotent.

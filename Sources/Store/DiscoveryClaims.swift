@@ -46,6 +46,11 @@ public struct RungRecord: Sendable, Equatable {
     public let openedBy: String
     public let completedMs: Int64?
     public let completedBy: String?
+
+    public init(rung: Int, keys: [Int], openedMs: Int64, openedBy: String, completedMs: Int64?, completedBy: String?) {
+        self.rung = rung; self.keys = keys; self.openedMs = openedMs; self.openedBy = openedBy
+        self.completedMs = completedMs; self.completedBy = completedBy
+    }
 }
 
 /// Sharding a run over processes: keys are claimed with a lease in one write transaction each, so

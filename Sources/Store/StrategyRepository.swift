@@ -66,6 +66,8 @@ public struct StrategyEvent: Sendable, Equatable, Codable {
     public let from: String?
     public let to: String
     public let reason: String
+
+    public init(timeMs: Int64, from: String?, to: String, reason: String) { self.timeMs = timeMs; self.from = from; self.to = to; self.reason = reason }
 }
 
 public enum StrategyStoreError: KindedError, Equatable {

@@ -13,7 +13,8 @@ struct DataCommand: ParsableCommand {
               mlbot data instruments --symbols BTCUSDT,ETHUSDT
               mlbot data list
               mlbot data export --symbol BTCUSDT --interval 1m --from 2024-02-01 --out btc.csv
+              mlbot data copy --from mlbot.sqlite --to postgres://mlbot@db:5432/mlbot
             """,
-        subcommands: [DataSynth.self, DataImport.self, DataDownload.self, DataInstruments.self, DataList.self, DataExport.self]
+        subcommands: [DataSynth.self, DataImport.self, DataDownload.self, DataInstruments.self, DataList.self, DataExport.self, DataCopy.self]
     )
 }

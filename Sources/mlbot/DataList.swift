@@ -25,7 +25,7 @@ struct DataList: ParsableCommand {
 
     func run() throws {
         let cfg = try global.loadConfig()
-        let store = try global.openStore(cfg, mustExist: true)
+        let store = try global.openResearchStore(cfg)
         let rows = try store.bars.coverage().map {
             Row(symbol: $0.symbol, interval: $0.interval, first: UTCTime.iso($0.first), last: UTCTime.iso($0.last),
                 first_ms: $0.first, last_ms: $0.last, bars: $0.bars, missing_bars: $0.missingBars, gaps: $0.gaps)
@@ -34,7 +34,7 @@ struct DataList: ParsableCommand {
             try JSONOutput.print(rows)
             return
         }
-        if rows.isEmpty { print("no bars in \(store.path); try: mlbot data synth"); return }
+        if rows.isEmpty { print("no bars in \(store.location); try: mlbot data synth"); return }
         var table = TextTable(["symbol", "interval", "first", "last", "bars", "missing", "gaps"],
                               align: [.left, .left, .left, .left, .right, .right, .right])
         for r in rows { table.add([r.symbol, r.interval, r.first, r.last, String(r.bars), String(r.missing_bars), String(r.gaps)]) }

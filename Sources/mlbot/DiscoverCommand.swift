@@ -96,11 +96,11 @@ struct DiscoverCommand: ParsableCommand {
     func run() throws {
         let cfg = try global.loadConfig()
         if let status {
-            try show(DiscoveryStatus.of(run: status, store: try global.openStore(cfg, mustExist: true), nowMs: UTCTime.nowMs()))
+            try show(DiscoveryStatus.of(run: status, store: try global.openResearchStore(cfg, modelsDirectory: modelsDir), nowMs: UTCTime.nowMs()))
             return
         }
         let searchSpace = try SearchSpace.load(path: space)
-        let store = try global.openStore(cfg, mustExist: true)
+        let store = try global.openResearchStore(cfg, modelsDirectory: modelsDir)
         // The second plus four random hex digits: two runs started in the same second get distinct ids.
         let id = runId ?? "disc-" + UTCTime.iso(UTCTime.nowMs() / 1000 * 1000).filter { $0.isNumber }.prefix(14) + "-"
             + String(format: "%04x", UInt16.random(in: .min ... .max))

@@ -33,8 +33,8 @@ struct ModelsCommand: ParsableCommand {
         }
 
         func run() throws {
-            let store = try global.openStore(try global.loadConfig(), mustExist: true)
-            let rows = try store.models.list().map {
+            let store = try global.openResearchStore(try global.loadConfig())
+            let rows = try store.models.list(name: nil).map {
                 Row(name: $0.name, version: $0.version, kind: $0.kind, active: $0.active, feature_set: $0.featureSet, feature_hash: $0.featureHash,
                     symbol: $0.symbol, interval: $0.interval, created: UTCTime.iso($0.createdMs), path: $0.path, summary: $0.summary)
             }
@@ -55,7 +55,7 @@ struct ModelsCommand: ParsableCommand {
 
         func run() throws {
             let ref = try ModelReference(parsing: model, requireVersion: false)
-            let store = try global.openStore(try global.loadConfig(), mustExist: true)
+            let store = try global.openResearchStore(try global.loadConfig())
             let entry = try store.models.entry(ref.name, version: ref.version)
             let (manifest, _) = try ModelArtifact.load(URL(fileURLWithPath: entry.path))
             print("\(entry.name)@\(entry.version)\(entry.active ? " (active)" : "")  \(entry.path)")
@@ -69,7 +69,7 @@ struct ModelsCommand: ParsableCommand {
         @Argument(help: "NAME@VERSION.") var model: String
         func run() throws {
             let ref = try ModelReference(parsing: model, requireVersion: true)
-            let store = try global.openStore(try global.loadConfig(), mustExist: true)
+            let store = try global.openResearchStore(try global.loadConfig())
             let e = try ModelRegistryRules.promote(store, name: ref.name, version: ref.version!)
             print("\(e.name)@\(e.version) is now active")
         }
@@ -80,7 +80,7 @@ struct ModelsCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "NAME.") var name: String
         func run() throws {
-            let store = try global.openStore(try global.loadConfig(), mustExist: true)
+            let store = try global.openResearchStore(try global.loadConfig())
             let e = try ModelRegistryRules.rollback(store, name: name)
             print("\(name)@\(e.version) is now active")
         }
@@ -92,7 +92,7 @@ struct ModelsCommand: ParsableCommand {
         @Argument(help: "NAME@VERSION.") var model: String
         func run() throws {
             let ref = try ModelReference(parsing: model, requireVersion: true)
-            let store = try global.openStore(try global.loadConfig(), mustExist: true)
+            let store = try global.openResearchStore(try global.loadConfig())
             let e = try ModelRegistryRules.delete(store, name: ref.name, version: ref.version!)
             print("deleted \(e.name)@\(e.version) (\(e.path))")
         }

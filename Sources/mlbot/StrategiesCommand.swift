@@ -66,7 +66,7 @@ struct StrategiesCommand: ParsableCommand {
         var json = false
 
         func run() throws {
-            let store = try global.openStore(try global.loadConfig(), mustExist: true)
+            let store = try global.openResearchStore(try global.loadConfig())
             let rows = try store.strategies.list(status: status)
             if json { try JSONOutput.print(rows.map(Summary.init)); return }
             if rows.isEmpty { print("no strategies; find some with `mlbot discover` or add one with `mlbot strategies import FILE`"); return }
@@ -103,7 +103,7 @@ struct StrategiesCommand: ParsableCommand {
         }
 
         func run() throws {
-            let store = try global.openStore(try global.loadConfig(), mustExist: true)
+            let store = try global.openResearchStore(try global.loadConfig())
             let r = try store.strategies.get(name)
             let events = try store.strategies.events(name).map { Event(time: UTCTime.iso($0.timeMs), from: $0.from, to: $0.to, reason: $0.reason) }
             let backtest = try store.backtests.latest(strategy: name).map { b in
@@ -143,7 +143,7 @@ struct StrategiesCommand: ParsableCommand {
         @Option(help: "Write the latest stored backtest's trades as CSV.") var trades: String?
 
         func run() throws {
-            let store = try global.openStore(try global.loadConfig(), mustExist: true)
+            let store = try global.openResearchStore(try global.loadConfig())
             let r = try store.strategies.get(name)
             if equity != nil || trades != nil {
                 guard let b = try store.backtests.latest(strategy: name) else {

@@ -74,7 +74,7 @@ struct TrainCommand: ParsableCommand {
             set: featureSet, symbol: sym, interval: iv, spec: spec, cv: WalkForward(folds: folds, mode: mode, window: 2, embargo: embargo),
             calibration: method, from: try from.map(UTCTime.parse), to: try to.map(UTCTime.parse),
             name: name ?? "\(featureSet.name)-\(sym.name)-\(iv.name)-\(model.rawValue)", seed: seed, modelsDirectory: modelsDir, promote: promote)
-        let store = try global.openStore(cfg, mustExist: true)
+        let store = try global.openResearchStore(cfg, modelsDirectory: modelsDir)
         print("training \(model.rawValue) on set '\(featureSet.name)' (\(featureSet.outputs.count) features, \(featureSet.label.canonical)) for \(sym.name) \(iv.name)")
         let outcome = try job.run(store: store) { f in
             let m = f.metrics

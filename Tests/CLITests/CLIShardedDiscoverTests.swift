@@ -1,4 +1,5 @@
 import Foundation
+import PostgresStore
 import Store
 import TestSupport
 import Testing
@@ -20,10 +21,17 @@ import Testing
         search: {min_trades: 5, top_k: 2, eta: 2, rungs: 2}
         """
 
+    /// Where the workers' shared store is.
+    enum Backend: String, CaseIterable, Sendable { case sqlite, postgres }
+
+    static func open(_ db: String) throws -> any ResearchStore {
+        PostgresAddress.isPostgres(db) ? try PostgresStore(try PostgresAddress(db, environment: [:])) : try DataStore(path: db, mustExist: true)
+    }
+
     /// The saved strategies and their models, without the wall-clock times they were saved at.
     static func saved(_ db: String, in dir: URL) throws -> [String] {
         let list = try JSONSerialization.jsonObject(with: Data(try CLI.run(["strategies", "list", "--db", db, "--json"], in: dir).out.utf8)) as? [[String: Any]] ?? []
-        let store = try DataStore(path: db, mustExist: true)
+        let store = try open(db)
         return try list.map { s in
             var s = s
             s.removeValue(forKey: "created"); s.removeValue(forKey: "status_since")
@@ -35,28 +43,39 @@ import Testing
         }
     }
 
-    @Test func threeWorkersOneKilledInARungEndExactlyAsOneProcess() throws {
-        let dir = try Fixtures.temporaryDirectory("sharded")
+    /// On PostgreSQL the shared store is filled with `mlbot data copy` from the single run's
+    /// SQLite store (before that run), and compared with the single SQLite run.
+    @Test(arguments: Backend.allCases)
+    func threeWorkersOneKilledInARungEndExactlyAsOneProcess(_ backend: Backend) throws {
+        let dir = try Fixtures.temporaryDirectory("sharded-\(backend)")
         let single = dir.appendingPathComponent("single"), shared = dir.appendingPathComponent("shared")
         for d in [single, shared] { try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true) }
         let synth = try CLI.run(["data", "synth", "--db", single.appendingPathComponent("s.sqlite").path, "--days", "8"], in: single)
         #expect(synth.status == 0, "\(synth.err)")
-        try FileManager.default.copyItem(at: single.appendingPathComponent("s.sqlite"), to: shared.appendingPathComponent("s.sqlite"))
+        let db: String
+        switch backend {
+        case .sqlite:
+            try FileManager.default.copyItem(at: single.appendingPathComponent("s.sqlite"), to: shared.appendingPathComponent("s.sqlite"))
+            db = shared.appendingPathComponent("s.sqlite").path
+        case .postgres:
+            db = try LocalPostgres.shared().database("sharded")
+            let copy = try CLI.run(["data", "copy", "--from", single.appendingPathComponent("s.sqlite").path, "--to", db, "--json"], in: shared)
+            #expect(copy.status == 0 && copy.out.contains("\"verified\" : true"), "\(copy.out) \(copy.err)")
+        }
         let spacePath = try Fixtures.write(Self.space, named: "space.yaml", in: dir)
         func args(_ d: URL) -> [String] {
-            ["discover", "--db", d.appendingPathComponent("s.sqlite").path, "--features-dir", CLIDiscoverTests.features, "--space", spacePath,
-             "--run-id", "big", "--json", "--workers", "1"]
+            ["discover", "--db", d == shared ? db : d.appendingPathComponent("s.sqlite").path, "--features-dir", CLIDiscoverTests.features,
+             "--space", spacePath, "--run-id", "big", "--json", "--workers", "1"]
         }
 
         let alone = try CLI.run(args(single), in: single)
         #expect(alone.status == 0, "\(alone.err)")
 
-        let db = shared.appendingPathComponent("s.sqlite").path
         let workers = try (0..<3).map { i in
             try Spawned(args(shared) + ["--workers-total", "3", "--lease-seconds", "2"], in: shared, label: "w\(i)", environment: ["JOB_COMPLETION_INDEX": "\(i)"])
         }
         // Kill worker 2 while it holds a key of the first rung, after it has finished one.
-        let store = try DataStore(path: db, mustExist: true)
+        let store = try Self.open(db)
         var killedHolding: Int?
         for _ in 0..<3000 where killedHolding == nil {
             let claims = (try? store.discovery.claims(run: "big")) ?? []
@@ -91,6 +110,36 @@ import Testing
         let again = [try CLI.run(args(single), in: single), try CLI.run(args(shared), in: shared)]
         #expect(again[0].status == 0 && again[1].status == 0 && again[0].out == again[1].out && !again[0].out.isEmpty)
         #expect(try Self.saved(single.appendingPathComponent("s.sqlite").path, in: single) == Self.saved(db, in: shared))
+        if backend == .postgres {
+            // On PostgreSQL models/ is a cache: removed or damaged, a model's files come back from the database.
+            let models = shared.appendingPathComponent("models")
+            func contents() throws -> [String: Data] {
+                let paths = FileManager.default.enumerator(atPath: models.path)?.compactMap { $0 as? String } ?? []
+                var out: [String: Data] = [:]
+                for p in paths {
+                    var isDirectory: ObjCBool = false
+                    if FileManager.default.fileExists(atPath: models.appendingPathComponent(p).path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                        out[p] = try Data(contentsOf: models.appendingPathComponent(p))
+                    }
+                }
+                return out
+            }
+            let before = try contents()
+            #expect(!before.isEmpty)
+            try FileManager.default.removeItem(at: models)
+            let listed = try JSONSerialization.jsonObject(with: Data(try CLI.run(["models", "list", "--db", db, "--json"], in: shared).out.utf8)) as? [[String: Any]] ?? []
+            #expect(listed.count == 2)
+            for m in listed {
+                let shown = try CLI.run(["models", "show", "\(m["name"]!)@\(m["version"]!)", "--db", db], in: shared)
+                #expect(shown.status == 0, "\(shown.err)")
+            }
+            #expect(try contents() == before)
+            let damaged = try #require(before.keys.sorted().first)
+            try Data("not a model".utf8).write(to: models.appendingPathComponent(damaged))
+            let name = damaged.split(separator: "/")[0]
+            #expect(try CLI.run(["models", "show", "\(name)@1", "--db", db], in: shared).status == 0)
+            #expect(try contents() == before)
+        }
 
         // The claims tell the story: the dead worker's key expired and another took it; no two
         // workers ever held one key at the same time.
