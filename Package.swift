@@ -107,7 +107,8 @@ let package = Package(
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Market", "MarketData", "NumericKit", "TestSupport"]),
         // Runs the built `mlbot` binary as a user would (the dependency makes `swift test` build it).
         .testTarget(name: "CLITests", dependencies: ["mlbot", "TestSupport", "Browser", "FakeBybit", "Market", "Store", "NumericKit", "Control", "Engine",
-                                          .product(name: "Logging", package: "swift-log"), "PostgresStore"]),
+                                          .product(name: "Logging", package: "swift-log"), "PostgresStore",
+                                          .product(name: "Yams", package: "Yams")]),
     ],
     swiftLanguageModes: [.v6]
 )
