@@ -68,7 +68,7 @@ let package = Package(
         ]),
         .executableTarget(name: "mlbot-bench", dependencies: [
             "NumericKit", "CLinearAlgebra", "Market", "Store", "MarketData", "Features", "Learning", "Backtest", "Discovery", "Portfolio", "Risk", "Engine",
-            "Exchange", "FakeBybit", "Reports", "Browser", .product(name: "Logging", package: "swift-log"),
+            "Exchange", "FakeBybit", "Reports", "Browser", "PostgresStore", "TestSupport", .product(name: "Logging", package: "swift-log"),
         ]),
 
         // Test support: shared fixtures and a local fake Bybit V5 server.

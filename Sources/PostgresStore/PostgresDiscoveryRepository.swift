@@ -53,20 +53,22 @@ public struct PostgresDiscoveryRepository: Sendable {
         }
     }
 
+    /// A model's candidates in one statement (a round trip per candidate cost more than the rows).
     static func insert(_ candidates: [CandidateRecord], _ conn: PostgresConnection) async throws {
-        for c in candidates {
-            let blob: Data? = c.bucketTimes.isEmpty ? nil : BinaryColumns.encode(time: c.bucketTimes, [c.bucketReturns])
-            _ = try await conn.query("""
-                INSERT INTO discovery_candidates (run_id, rung, key_index, variant, definition, error, observations, sharpe, skewness,
-                    kurtosis, trades, is_sharpe, metrics, returns, dsr, psr, rank, note)
-                VALUES (\(c.runId), \(c.rung), \(c.keyIndex), \(c.variant), \(c.definition), \(c.error), \(c.observations), \(c.sharpe), \(c.skewness),
-                    \(c.kurtosis), \(c.trades), \(c.inSampleSharpe), \(c.metricsJSON), \(blob), \(c.dsr), \(c.psr), \(c.rank), \(c.note))
-                ON CONFLICT (run_id, rung, key_index, variant) DO UPDATE SET definition = EXCLUDED.definition, error = EXCLUDED.error,
-                    observations = EXCLUDED.observations, sharpe = EXCLUDED.sharpe, skewness = EXCLUDED.skewness, kurtosis = EXCLUDED.kurtosis,
-                    trades = EXCLUDED.trades, is_sharpe = EXCLUDED.is_sharpe, metrics = EXCLUDED.metrics, returns = EXCLUDED.returns,
-                    dsr = EXCLUDED.dsr, psr = EXCLUDED.psr, rank = EXCLUDED.rank, note = EXCLUDED.note
-                """, logger: Self.log)
-        }
+        _ = try await PostgresDatabase.insertMany(conn, table: "discovery_candidates", columns: [
+            "run_id", "rung", "key_index", "variant", "definition", "error", "observations", "sharpe", "skewness", "kurtosis", "trades", "is_sharpe",
+            "metrics", "returns", "dsr", "psr", "rank", "note",
+        ], rows: candidates.map { c in
+            [.text(c.runId), .integer(Int64(c.rung)), .integer(Int64(c.keyIndex)), .integer(Int64(c.variant)), .text(c.definition), c.error.store,
+             .integer(Int64(c.observations)), c.sharpe.store, c.skewness.store, c.kurtosis.store, .integer(Int64(c.trades)), c.inSampleSharpe.store,
+             c.metricsJSON.store, c.bucketTimes.isEmpty ? .null : .blob(BinaryColumns.encode(time: c.bucketTimes, [c.bucketReturns])),
+             c.dsr.store, c.psr.store, c.rank.store, c.note.store]
+        }, suffix: """
+            ON CONFLICT (run_id, rung, key_index, variant) DO UPDATE SET definition = EXCLUDED.definition, error = EXCLUDED.error,
+                observations = EXCLUDED.observations, sharpe = EXCLUDED.sharpe, skewness = EXCLUDED.skewness, kurtosis = EXCLUDED.kurtosis,
+                trades = EXCLUDED.trades, is_sharpe = EXCLUDED.is_sharpe, metrics = EXCLUDED.metrics, returns = EXCLUDED.returns,
+                dsr = EXCLUDED.dsr, psr = EXCLUDED.psr, rank = EXCLUDED.rank, note = EXCLUDED.note
+            """)
     }
 
     /// Writes a rung's keys unless a worker already did; returns the stored ones.
@@ -94,9 +96,10 @@ public struct PostgresDiscoveryRepository: Sendable {
                 UPDATE discovery_claims SET outcome = 'expired', finished_ms = \(nowMs)
                 WHERE run_id = \(run) AND rung = \(rung) AND outcome IS NULL AND (lease_until_ms <= \(nowMs) OR (worker = \(worker) AND session <> \(session)))
                 """, logger: Self.log)
-            // Lock a key's row, then check it in a statement of its own: under READ COMMITTED a
-            // new statement sees the claims of whoever held the lock before, where a check inside
-            // the locking statement would use a snapshot from before that holder committed.
+            // Lock the first key free as this statement sees it, then check it again in a
+            // statement of its own: under READ COMMITTED a new statement sees the claims of
+            // whoever held the lock before, where the filter in the locking statement used a
+            // snapshot from before that holder committed (a key found taken then is passed over).
             var passed: [Int] = []
             var found: Int?
             while found == nil {
@@ -104,6 +107,8 @@ public struct PostgresDiscoveryRepository: Sendable {
                 for try await k in try await conn.query("""
                     SELECT key_index FROM discovery_rung_keys
                     WHERE run_id = \(run) AND rung = \(rung) AND key_index = ANY(\(keys)) AND NOT (key_index = ANY(\(passed)))
+                      AND key_index NOT IN (SELECT key_index FROM discovery_claims
+                                            WHERE run_id = \(run) AND rung = \(rung) AND (outcome IS NULL OR outcome = 'done'))
                     ORDER BY key_index LIMIT 1 FOR UPDATE SKIP LOCKED
                     """, logger: Self.log).decode(Int.self) { locked = k }
                 guard let k = locked else { break }

@@ -83,7 +83,7 @@ public enum StoreCopy {
             }
             let mismatched = digests.filter { !present.contains($0) }.count
             reports.append(Table(table: table, source_rows: sourceRows, copied: copied, destination_rows: destinationRows,
-                                 source_hash: Digest.hex(Digest.sha256(digests.sorted { $0.lexicographicallyPrecedes($1) }.reduce(Data(), +))),
+                                 source_hash: Digest.hex(Digest.sha256(digests.sorted { $0.lexicographicallyPrecedes($1) }.reduce(into: Data()) { $0.append($1) })),
                                  mismatched: mismatched))
         }
         // Artifacts: a version whose files are not yet in the database gets them from its folder.

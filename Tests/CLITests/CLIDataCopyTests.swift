@@ -56,6 +56,13 @@ import Testing
             #expect(a.status == 0 && b.status == 0 && a.out == b.out && !a.out.isEmpty, "\(command): \(a.out.prefix(300)) vs \(b.out.prefix(300)) \(b.err)")
         }
 
+        // A model trained on PostgreSQL's bars registers there, its files in the database.
+        let trained = try CLI.run(["train", "--symbol", "ETHUSDT", "--interval", "1m", "--name", "pg-eth", "--db", url, "--features-dir", CLIDiscoverTests.features], in: dir)
+        #expect(trained.status == 0, "\(trained.err)")
+        let files = try pg.db.rows("SELECT count(*) FROM model_files WHERE name = 'pg-eth'").first!.decode(Int.self)
+        let shown = try CLI.run(["models", "show", "pg-eth", "--db", url], in: dir)
+        #expect(files >= 2 && shown.status == 0, "\(shown.err)")
+
         // A row changed at the destination is found, named, and fails the copy.
         try pg.db.execute("UPDATE bars SET close = close * 2 WHERE open_time = (SELECT min(open_time) FROM bars)")
         let differs = try CLI.run(["data", "copy", "--from", db, "--to", url], in: dir)
