@@ -42,10 +42,10 @@ import Testing
         return (dir, db, ["--db", db, "--features-dir", CLIServeTests.features, "--jobs-dir", jobs.path])
     }
 
-    /// Polls `control status --json` until `found` holds (or 20 s pass); returns the last answer.
+    /// Polls `control status --json` until `found` holds (or 60 s pass); returns the last answer.
     static func awaitStatus(_ connect: [String], in dir: URL, _ found: (String) -> Bool) async throws -> String {
         var shown = ""
-        for _ in 0..<200 {
+        for _ in 0..<600 {
             shown = try CLI.run(["control", "status", "--json"] + connect, in: dir).out
             if found(shown) { break }
             try await Task.sleep(nanoseconds: 100_000_000)
@@ -56,8 +56,8 @@ import Testing
     @Test func aJobRunBesideTheServicePromotesAndTheServiceSwapsAtTheNextBar() async throws {
         let w = try Self.workspace("jobs-e2e")
         let models = w.dir.appendingPathComponent("models").path
-        // 50 ms a bar: the day the model trades takes 72 s, more than this test needs.
-        let p = try Spawned(["serve", "--paper", "--strategies", "m1", "--feed", "replay", "--speed", "1200", "--port", "0"] + w.common, in: w.dir, label: "serve")
+        // 200 ms a bar: the day the model trades takes 288 s, more than this test needs even on a loaded machine.
+        let p = try Spawned(["serve", "--paper", "--strategies", "m1", "--feed", "replay", "--speed", "300", "--port", "0"] + w.common, in: w.dir, label: "serve")
         let api = try await p.apiAddress()
         let connect = ["--url", api, "--db", w.db]
         let listed = try CLI.run(["jobs", "list", "--json", "--db", w.db, "--jobs-dir", w.dir.appendingPathComponent("jobs").path], in: w.dir)
