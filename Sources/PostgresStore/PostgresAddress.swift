@@ -32,6 +32,11 @@ public struct PostgresAddress: Sendable, Equatable, CustomStringConvertible {
         password = environment["MLBOT_DATABASE_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 } ?? dotEnv.flatMap { Self.value("MLBOT_DATABASE_PASSWORD", inDotEnv: $0) }
     }
 
+    /// As the CLI reads it: the password from the environment or a `.env` in the working directory.
+    public static func forCommand(_ text: String) throws -> PostgresAddress {
+        try PostgresAddress(text, dotEnv: try? String(contentsOfFile: ".env", encoding: .utf8))
+    }
+
     /// The address without the password: safe to print.
     public var description: String { "postgres://\(user)@\(host):\(port)/\(database)" }
 

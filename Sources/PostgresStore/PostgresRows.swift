@@ -2,13 +2,7 @@ import Foundation
 import PostgresNIO
 import Store
 
-/// Reading a row's columns by name, and statements built at run time (many rows in one INSERT).
-extension PostgresRow {
-    func column<T: PostgresDecodable>(_ name: String, as _: T.Type = T.self) throws -> T {
-        try makeRandomAccess()[name].decode(T.self)
-    }
-}
-
+/// Statements built at run time (many rows in one INSERT) and cells read as store values.
 extension PostgresDatabase {
     /// `INSERT INTO table (columns) VALUES (…), (…) suffix`, in as few statements as the server's
     /// limit of 65,535 parameters allows; returns the rows `suffix` makes it return.

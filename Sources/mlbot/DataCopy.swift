@@ -36,7 +36,7 @@ struct DataCopy: ParsableCommand {
 
     func run() throws {
         let source = try DataStore(path: from, mustExist: true)
-        let destination = try PostgresStore(try PostgresAddress(to, dotEnv: try? String(contentsOfFile: ".env", encoding: .utf8)))
+        let destination = try PostgresStore(try PostgresAddress.forCommand(to))
         let report = try StoreCopy.copy(from: source, to: destination) { table, rows in
             if !json { FileHandle.standardError.write(Data("\r\(table): \(rows) rows\u{1B}[K".utf8)) }
         }

@@ -45,7 +45,7 @@ struct GlobalOptions: ParsableArguments {
     func openResearchStore(_ config: MlbotConfig, modelsDirectory: String = "models", mustExist: Bool = true) throws -> any ResearchStore {
         let where_ = database(config)
         if PostgresAddress.isPostgres(where_) {
-            return try PostgresStore(try PostgresAddress(where_, dotEnv: try? String(contentsOfFile: ".env", encoding: .utf8)), modelsCache: modelsDirectory)
+            return try PostgresStore(try PostgresAddress.forCommand(where_), modelsCache: modelsDirectory)
         }
         return try DataStore(path: where_, mustExist: mustExist)
     }
